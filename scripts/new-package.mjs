@@ -231,7 +231,11 @@ export function main(argv) {
   }
   // Leave the files exactly as the house formatter would, so `pnpm lint` passes on a fresh package.
   const biome = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "biome.cmd" : "biome");
-  if (existsSync(biome)) spawnSync(biome, ["format", "--write", target], { cwd: ROOT, stdio: "ignore" });
+  if (existsSync(biome))
+    spawnSync(biome, ["format", "--write", "--vcs-use-ignore-file=false", target], {
+      cwd: ROOT,
+      stdio: "ignore",
+    });
   if (opts.changeset) {
     const path = join(ROOT, ".changeset", `new-${name}.md`);
     writeFileSync(

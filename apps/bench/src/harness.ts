@@ -1,0 +1,143 @@
+/**
+ * A side-by-side benchmark harness: the @proto subject and the peer run in the same process, in
+ * alternating rounds (so a slow moment of the machine hits both), and each rate is the median of its
+ * rounds. Ratios, not absolute numbers, are what carry from one machine to another.
+ */
+
+export interface BenchCase {
+  /** What runs, e.g. "@proto/osi internetChecksum". */
+  name: string;
+  /** One operation. Its return value is kept so the work cannot be optimised away. */
+  fn: () => unknown;
+}
+
+export interface Comparison {
+  /** Row label, e.g. "Internet checksum, 1 MiB". */
+  title: string;
+  subject: BenchCase;
+  peer: BenchCase;
+  /** Bytes one operation processes; when set, rates are also reported in GB/s. */
+  bytesPerOp?: number;
+  /** Checked once before timing: both sides must compute the same thing. */
+  verify?: () => void;
+}
+
+export interface RoundOptions {
+  /** Rounds per side (default 15). */
+  rounds?: number;
+  /** Target time per round in ms (default 40). */
+  roundMs?: number;
+  /** Warm-up time per side in ms (default 150). */
+  warmupMs?: number;
+}
+
+export interface ComparisonResult {
+  title: string;
+  subject: string;
+  peer: string;
+  subjectOpsPerSec: number;
+  peerOpsPerSec: number;
+  subjectGBps: number | undefined;
+  peerGBps: number | undefined;
+  /** subject rate / peer rate: above 1 means @proto is faster. */
+  ratio: number;
+}
+
+let sink: unknown;
+/** Keeps results observable so the JIT cannot drop the benchmarked work. */
+export function consume(value: unknown): void {
+  sink = value;
+}
+export function lastSink(): unknown {
+  return sink;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` repeatedly for about `ms`, in batches of `batch`; returns ops per second. */
+function timeRound(fn: () => unknown, batch: number, ms: number): number {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < batch; i++) consume(fn());
+    ops += batch;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return (ops / elapsed) * 1000;
+}
+
+/** A batch size that takes roughly 1 ms, so timer resolution does not matter. */
+function calibrate(fn: () => unknown): number {
+  let batch = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) consume(fn());
+    if (performance.now() - start >= 1 || batch >= 1 << 24) return batch;
+    batch *= 2;
+  }
+}
+
+export function runComparison(c: Comparison, options: RoundOptions = {}): ComparisonResult {
+  const rounds = options.rounds ?? 15;
+  const roundMs = options.roundMs ?? 40;
+  const warmupMs = options.warmupMs ?? 150;
+  c.verify?.();
+  timeRound(c.subject.fn, 1, warmupMs);
+  timeRound(c.peer.fn, 1, warmupMs);
+  const subjectBatch = calibrate(c.subject.fn);
+  const peerBatch = calibrate(c.peer.fn);
+  const subjectRates: number[] = [];
+  const peerRates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate which side goes first so neither always gets the warmer cache.
+    if (r % 2 === 0) {
+      subjectRates.push(timeRound(c.subject.fn, subjectBatch, roundMs));
+      peerRates.push(timeRound(c.peer.fn, peerBatch, roundMs));
+    } else {
+      peerRates.push(timeRound(c.peer.fn, peerBatch, roundMs));
+      subjectRates.push(timeRound(c.subject.fn, subjectBatch, roundMs));
+    }
+  }
+  const subjectOpsPerSec = median(subjectRates);
+  const peerOpsPerSec = median(peerRates);
+  const gb = (ops: number) => (c.bytesPerOp === undefined ? undefined : (ops * c.bytesPerOp) / 1e9);
+  return {
+    title: c.title,
+    subject: c.subject.name,
+    peer: c.peer.name,
+    subjectOpsPerSec,
+    peerOpsPerSec,
+    subjectGBps: gb(subjectOpsPerSec),
+    peerGBps: gb(peerOpsPerSec),
+    ratio: subjectOpsPerSec / peerOpsPerSec,
+  };
+}
+
+function rate(ops: number, gbps: number | undefined): string {
+  if (gbps !== undefined) return `${gbps.toFixed(2)} GB/s`;
+  if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M op/s`;
+  if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k op/s`;
+  return `${ops.toFixed(0)} op/s`;
+}
+
+/** One plain-text table of every comparison: subject, peer, both rates, and the ratio. */
+export function formatTable(results: ComparisonResult[]): string {
+  const header = ["benchmark", "@proto", "peer", "@proto rate", "peer rate", "ratio"];
+  const rows = results.map((r) => [
+    r.title,
+    r.subject,
+    r.peer,
+    rate(r.subjectOpsPerSec, r.subjectGBps),
+    rate(r.peerOpsPerSec, r.peerGBps),
+    `${r.ratio.toFixed(2)}x`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,38 @@
+/**
+ * `pnpm bench`: every suite, side by side with its peer in this one process, as one table of ratios.
+ * Also writes out/bench.json (machine-readable) for the package READMEs and closing notes.
+ *
+ * Usage: pnpm bench [--quick] [filter]   (filter: substring of a row title, e.g. "checksum")
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { type Comparison, type ComparisonResult, formatTable, runComparison } from "./harness";
+import { osiSuite } from "./suites/osi";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const filter = args.find((a) => !a.startsWith("--"))?.toLowerCase();
+
+const suites: Array<[string, () => Comparison[]]> = [["osi", osiSuite]];
+
+const results: ComparisonResult[] = [];
+console.log(`@proto bench: Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}`);
+for (const [suite, make] of suites) {
+  for (const comparison of make()) {
+    if (filter && !`${suite} ${comparison.title}`.toLowerCase().includes(filter)) continue;
+    process.stdout.write(`  ${comparison.title} ...`);
+    const result = runComparison(comparison, quick ? { rounds: 5, roundMs: 20, warmupMs: 50 } : {});
+    process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
+    results.push(result);
+  }
+}
+console.log(`\n${formatTable(results)}\n`);
+console.log("ratio = @proto rate / peer rate, medians of alternating rounds (above 1: @proto is faster).");
+
+const dir = join(import.meta.dirname, "..", "out");
+mkdirSync(dir, { recursive: true });
+writeFileSync(
+  join(dir, "bench.json"),
+  `${JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, date: new Date().toISOString(), results }, null, 2)}\n`,
+);

@@ -1,0 +1,3 @@
+import { protoProject } from "../../vitest.shared";
+
+export default protoProject("bench");
