@@ -244,7 +244,7 @@ export function main(argv) {
     );
   }
   console.log(`created @proto/${name} in ${relative(ROOT, target)}/`);
-  console.log("next: pnpm install && pnpm --filter @proto/" + name + " test");
+  console.log(`next: pnpm install && pnpm --filter @proto/${name} test`);
   return 0;
 }
 

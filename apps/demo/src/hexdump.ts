@@ -10,12 +10,20 @@ const COLORS: Record<string, string> = {
   application: "\x1b[32m",
 };
 const RESET = "\x1b[0m";
-const MARK: Record<string, string> = { ethernet: "E", ipv4: "I", ipv6: "I", tcp: "T", udp: "U", application: "A" };
+const MARK: Record<string, string> = {
+  ethernet: "E",
+  ipv4: "I",
+  ipv6: "I",
+  tcp: "T",
+  udp: "U",
+  application: "A",
+};
 
 /** The layer a byte belongs to: the innermost layer whose header covers it, else the application data. */
 export function layerAt(map: LayerMap, index: number): LayerMapEntry | undefined {
   for (const layer of map.layers) {
-    const headerEnd = layer.layer === "application" ? layer.offset + layer.length : layer.offset + layer.headerLength;
+    const headerEnd =
+      layer.layer === "application" ? layer.offset + layer.length : layer.offset + layer.headerLength;
     if (index >= layer.offset && index < headerEnd) return layer;
   }
   return undefined; // link-layer trailer/padding

@@ -13,4 +13,4 @@ mkdirSync(dir, { recursive: true });
 const path = join(dir, "http-over-tcp-ipv4.pcap");
 writeFileSync(path, tour.pcap);
 console.log(`\n  ${tour.packets} packets written to ${path}`);
-console.log("  Open it in Wireshark, or: tshark -r " + path);
+console.log(`  Open it in Wireshark, or: tshark -r ${path}`);

@@ -7,7 +7,17 @@ describe("terminal tour", () => {
   const tour = runTour();
 
   it("prints both models with their Chinese names", () => {
-    for (const name of ["应用层", "表示层", "会话层", "传输层", "网络层", "数据链路层", "物理层", "网络接口层", "互联网层"]) {
+    for (const name of [
+      "应用层",
+      "表示层",
+      "会话层",
+      "传输层",
+      "网络层",
+      "数据链路层",
+      "物理层",
+      "网络接口层",
+      "互联网层",
+    ]) {
       expect(tour.text).toContain(name);
     }
   });

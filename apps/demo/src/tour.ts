@@ -23,7 +23,8 @@ export interface TourResult {
   packets: number;
 }
 
-const REQUEST = "GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: proto-lab\r\nAccept: */*\r\n\r\n";
+const REQUEST =
+  "GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: proto-lab\r\nAccept: */*\r\n\r\n";
 const BODY = "<!doctype html><title>@proto</title><p>Hello from the Protocol Lab.</p>\n";
 const RESPONSE = `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
 
@@ -108,7 +109,12 @@ export function runTour(options: { color?: boolean } = {}): TourResult {
     flags: { ack: true, psh: true },
     window: 502,
   };
-  const ip = { layer: "ipv4" as const, source: "192.0.2.10", destination: "198.51.100.80", identification: 0x1c46 };
+  const ip = {
+    layer: "ipv4" as const,
+    source: "192.0.2.10",
+    destination: "198.51.100.80",
+    identification: 0x1c46,
+  };
   const eth = { layer: "ethernet" as const, source: "02:00:00:00:00:01", destination: "02:00:00:00:00:02" };
   const frame = encapsulate(message, [eth, ip, tcp]);
   say(`  application message (HTTP/1.1 request)   ${message.length} bytes`);

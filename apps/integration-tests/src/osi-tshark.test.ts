@@ -55,7 +55,13 @@ const response = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length:
 
 const families = [
   { name: "IPv4", client: "192.0.2.1", server: "198.51.100.2", srcField: "ip.src", dstField: "ip.dst" },
-  { name: "IPv6", client: "2001:db8::1", server: "2001:db8:0:1::2", srcField: "ipv6.src", dstField: "ipv6.dst" },
+  {
+    name: "IPv6",
+    client: "2001:db8::1",
+    server: "2001:db8:0:1::2",
+    srcField: "ipv6.src",
+    dstField: "ipv6.dst",
+  },
 ] as const;
 
 describe.skipIf(!tshark.available)(`tshark reads @proto/osi captures (${tshark.version ?? "absent"})`, () => {
@@ -77,7 +83,10 @@ describe.skipIf(!tshark.available)(`tshark reads @proto/osi captures (${tshark.v
       { layer: "udp", sourcePort: 40001, destinationPort: 40002 },
     ]);
     const last = conversation.packets[conversation.packets.length - 1]!;
-    const records = [...conversation.packets, { timestampNs: last.timestampNs + 1_000_000n, data: udp.bytes }];
+    const records = [
+      ...conversation.packets,
+      { timestampNs: last.timestampNs + 1_000_000n, data: udp.bytes },
+    ];
     const pcapPath = join(dir, `http-${family.name}.pcap`);
     const pcapngPath = join(dir, `http-${family.name}.pcapng`);
     writeFileSync(pcapPath, writePcap(records, { linkType: LinkType.ETHERNET }));
@@ -92,7 +101,9 @@ describe.skipIf(!tshark.available)(`tshark reads @proto/osi captures (${tshark.v
 
     it("reports zero malformed packets and zero bad checksums", () => {
       expect(count(pcapPath, "_ws.malformed || _ws.expert.severity >= 6291456")).toBe(0); // no warning or error
-      expect(count(pcapPath, "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0")).toBe(0);
+      expect(
+        count(pcapPath, "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0"),
+      ).toBe(0);
       // Validation really ran: every checksum was checked and found good (status 1), none left unverified.
       const tcpGood = count(pcapPath, "tcp.checksum.status == 1");
       expect(tcpGood).toBe(conversation.packets.length);
