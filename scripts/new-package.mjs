@@ -88,7 +88,7 @@ export function packageFiles({ name, description, rfc, rootRel }) {
     scripts: {
       build: "tsup",
       typecheck: "tsc -p tsconfig.json",
-      lint: "biome check . && publint --strict && attw --pack .",
+      lint: "biome check --error-on-warnings . && publint --strict && attw --pack .",
       test: "vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json",
     },
   };

@@ -2,10 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatIPv4, formatIPv6, formatMac, ipVersionOf, parseIPv4, parseIPv6, parseMac } from "./address";
 import { OsiError } from "./errors";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
+import { hex } from "./test-utils";
 
 function expectBadAddress(fn: () => unknown): void {
   try {

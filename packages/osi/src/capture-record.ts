@@ -3,6 +3,7 @@
  * (draft-ietf-opsawg-pcapng §4.3, §4.4) readers and writers.
  */
 import { OsiError } from "./errors";
+import { checkUint, UINT32_MAX } from "./fields";
 
 /** A captured packet as the capture files store it. */
 export interface CaptureRecord {
@@ -14,26 +15,6 @@ export interface CaptureRecord {
   originalLength?: number;
   /** pcapng only: the index of the interface (Interface Description Block) it was captured on; default 0. */
   interfaceId?: number;
-}
-
-/** Largest value of an unsigned 32-bit field. */
-export const UINT32_MAX = 0xffff_ffff;
-
-/**
- * Checks that `value` is an integer in `0..max`, or throws OSI_INVALID_FIELD naming `field`.
- * @internal shared by the capture writers.
- */
-export function checkUint(value: unknown, max: number, field: string, layer: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new OsiError(
-      "OSI_INVALID_FIELD",
-      `${field} must be an integer in 0..${max}, got ${String(value)}`,
-      {
-        layer,
-      },
-    );
-  }
-  return value;
 }
 
 /**

@@ -4,16 +4,7 @@ import { detectCaptureFormat, readCapture } from "./capture";
 import { OsiError } from "./errors";
 import { writePcap } from "./pcap";
 import { writePcapng } from "./pcapng";
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (err) {
-    if (err instanceof OsiError) return err.code;
-    throw err;
-  }
-}
+import { outcome } from "./test-utils";
 
 const records = [
   { timestampNs: 1_700_000_000_000_001_000n, data: Uint8Array.of(1, 2, 3), originalLength: 64 },

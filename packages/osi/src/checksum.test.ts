@@ -1,10 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { internetChecksum, onesComplementSum, updateChecksum } from "./checksum";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
+import { hex } from "./test-utils";
 
 /** The textbook algorithm, RFC 1071 §4.1, one big-endian 16-bit word at a time. */
 function naiveSum(bytes: Uint8Array, initial = 0): number {

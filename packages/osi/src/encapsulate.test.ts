@@ -4,9 +4,8 @@ import { internetChecksum } from "./checksum";
 import { applicationData, decapsulate, encapsulate, type LayerSpec, linkOfLinkType } from "./encapsulate";
 import { OsiError } from "./errors";
 import { EtherType, IpProtocol, LinkType } from "./registries";
+import { hex } from "./test-utils";
 
-const hex = (s: string) =>
-  Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!, (b) => Number.parseInt(b, 16));
 const text = (s: string) => new TextEncoder().encode(s);
 
 const eth: LayerSpec = { layer: "ethernet", source: "02:00:00:00:00:01", destination: "02:00:00:00:00:02" };

@@ -3,21 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatMac } from "./address";
 import { OsiError } from "./errors";
 import { decodeEthernet, type EthernetHeader, encodeEthernet, type VlanTag } from "./ethernet";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
+import { expectCode, hex } from "./test-utils";
 
 describe("Ethernet II", () => {
   it("decodes an untagged IPv4 frame", () => {

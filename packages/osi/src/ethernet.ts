@@ -12,6 +12,7 @@
  */
 import { formatMac, parseMac } from "./address";
 import { OsiError } from "./errors";
+import { checkUint } from "./fields";
 import { EtherType } from "./registries";
 
 /** One IEEE 802.1Q / 802.1ad tag. */
@@ -47,12 +48,10 @@ export interface DecodedEthernet {
 /** IEEE 802.3 §3.2.6: values of 1536 (0x0600) and above are EtherTypes; below 1501 they are lengths. */
 const MIN_ETHER_TYPE = 0x0600;
 
+const LAYER = "ethernet";
+
 function invalid(message: string): OsiError {
   return new OsiError("OSI_INVALID_FIELD", message, { layer: "ethernet" });
-}
-
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${name} ${value} is not 0-${max}`);
 }
 
 function isTagTpid(value: number): boolean {
@@ -62,12 +61,12 @@ function isTagTpid(value: number): boolean {
 /** Writes the header and copies `payload` after it. No FCS and no padding to the 60-byte minimum. */
 export function encodeEthernet(header: EthernetHeader, payload: Uint8Array): Uint8Array {
   const vlans = header.vlans ?? [];
-  checkUint("etherType", header.etherType, 0xffff);
+  checkUint(header.etherType, 0xffff, "etherType", LAYER);
   for (const tag of vlans) {
     const tpid = tag.tpid ?? EtherType.VLAN;
     if (!isTagTpid(tpid)) throw invalid(`VLAN TPID 0x${tpid.toString(16)} is neither 0x8100 nor 0x88a8`);
-    checkUint("VLAN pcp", tag.pcp, 7);
-    checkUint("VLAN vid", tag.vid, 0xfff);
+    checkUint(tag.pcp, 7, "VLAN pcp", LAYER);
+    checkUint(tag.vid, 0xfff, "VLAN vid", LAYER);
   }
   const headerLength = 14 + 4 * vlans.length;
   const out = new Uint8Array(headerLength + payload.length);

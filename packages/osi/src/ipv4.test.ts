@@ -4,21 +4,7 @@ import { formatIPv4 } from "./address";
 import { internetChecksum } from "./checksum";
 import { OsiError } from "./errors";
 import { decodeIPv4, encodeIPv4, type IPv4Header, type IPv4Option } from "./ipv4";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
+import { expectCode, hex } from "./test-utils";
 
 /** A captured UDP datagram's IPv4 header (192.168.0.1 → 192.168.0.199, Total Length 115). */
 const CAPTURED = hex("4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7");

@@ -30,6 +30,7 @@
 import { formatIPv4, parseIPv4 } from "./address";
 import { internetChecksum } from "./checksum";
 import { OsiError } from "./errors";
+import { checkUint } from "./fields";
 
 /**
  * An RFC 791 §3.1 option. Types 0 (End of Option List) and 1 (No Operation) are single octets without
@@ -81,10 +82,6 @@ function invalid(message: string): OsiError {
   return new OsiError("OSI_INVALID_FIELD", message, { layer: LAYER });
 }
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${name} ${value} is not 0-${max}`);
-}
-
 function isSingleOctet(type: number): boolean {
   return type === 0 || type === 1;
 }
@@ -92,7 +89,7 @@ function isSingleOctet(type: number): boolean {
 function encodeOptions(options: IPv4Option[]): Uint8Array {
   let length = 0;
   for (const option of options) {
-    checkUint("option type", option.type, 0xff);
+    checkUint(option.type, 0xff, "option type", LAYER);
     const dataLength = option.data?.length ?? 0;
     if (isSingleOctet(option.type)) {
       if (dataLength > 0) throw invalid(`option type ${option.type} is a single octet and carries no data`);
@@ -123,14 +120,14 @@ export function encodeIPv4(header: IPv4Header, payload: Uint8Array): Uint8Array 
   const identification = header.identification ?? 0;
   const fragmentOffset = header.fragmentOffset ?? 0;
   const ttl = header.ttl ?? 64;
-  checkUint("dscp", dscp, 63);
-  checkUint("ecn", ecn, 3);
-  checkUint("identification", identification, 0xffff);
-  checkUint("fragmentOffset", fragmentOffset, 0x1fff);
-  checkUint("ttl", ttl, 0xff);
-  checkUint("protocol", header.protocol, 0xff);
-  if (header.checksum !== undefined) checkUint("checksum", header.checksum, 0xffff);
-  if (header.totalLength !== undefined) checkUint("totalLength", header.totalLength, 0xffff);
+  checkUint(dscp, 63, "dscp", LAYER);
+  checkUint(ecn, 3, "ecn", LAYER);
+  checkUint(identification, 0xffff, "identification", LAYER);
+  checkUint(fragmentOffset, 0x1fff, "fragmentOffset", LAYER);
+  checkUint(ttl, 0xff, "ttl", LAYER);
+  checkUint(header.protocol, 0xff, "protocol", LAYER);
+  if (header.checksum !== undefined) checkUint(header.checksum, 0xffff, "checksum", LAYER);
+  if (header.totalLength !== undefined) checkUint(header.totalLength, 0xffff, "totalLength", LAYER);
   const options = encodeOptions(header.options ?? []);
   const headerLength = 20 + options.length;
   const totalLength = header.totalLength ?? headerLength + payload.length;

@@ -3,21 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatIPv6 } from "./address";
 import { OsiError } from "./errors";
 import { decodeIPv6, encodeIPv6, type IPv6ExtensionHeader, type IPv6Header } from "./ipv6";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
+import { expectCode, hex } from "./test-utils";
 
 const FE80_1 = "fe80 0000 0000 0000 0000 0000 0000 0001";
 const FF02_16 = "ff02 0000 0000 0000 0000 0000 0000 0016";

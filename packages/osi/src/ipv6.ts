@@ -26,6 +26,7 @@
  */
 import { formatIPv6, parseIPv6 } from "./address";
 import { OsiError } from "./errors";
+import { checkUint } from "./fields";
 import { IpProtocol } from "./registries";
 
 export interface IPv6ExtensionHeader {
@@ -77,10 +78,6 @@ function invalid(message: string): OsiError {
   return new OsiError("OSI_INVALID_FIELD", message, { layer: LAYER });
 }
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${name} ${value} is not 0-${max}`);
-}
-
 /** Hop-by-Hop and Destination Options headers carry TLV-encoded options (RFC 8200 §4.2). */
 function hasOptions(type: number): boolean {
   return type === IpProtocol.HOPOPT || type === IpProtocol.IPv6_OPTS;
@@ -111,14 +108,14 @@ export function encodeIPv6(header: IPv6Header, payload: Uint8Array): Uint8Array 
   const flowLabel = header.flowLabel ?? 0;
   const hopLimit = header.hopLimit ?? 64;
   const extensions = header.extensionHeaders ?? [];
-  checkUint("trafficClass", trafficClass, 0xff);
-  checkUint("flowLabel", flowLabel, 0xfffff);
-  checkUint("hopLimit", hopLimit, 0xff);
-  checkUint("nextHeader", header.nextHeader, 0xff);
+  checkUint(trafficClass, 0xff, "trafficClass", LAYER);
+  checkUint(flowLabel, 0xfffff, "flowLabel", LAYER);
+  checkUint(hopLimit, 0xff, "hopLimit", LAYER);
+  checkUint(header.nextHeader, 0xff, "nextHeader", LAYER);
   if (EXTENSION_TYPES.has(header.nextHeader)) {
     throw invalid(`nextHeader ${header.nextHeader} is an extension header type; list it in extensionHeaders`);
   }
-  if (header.payloadLength !== undefined) checkUint("payloadLength", header.payloadLength, 0xffff);
+  if (header.payloadLength !== undefined) checkUint(header.payloadLength, 0xffff, "payloadLength", LAYER);
   let extensionLength = 0;
   extensions.forEach((extension, index) => {
     if (!EXTENSION_TYPES.has(extension.type))

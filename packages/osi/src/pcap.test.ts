@@ -1,34 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OsiError } from "./errors";
 import { type CaptureRecord, PCAP_MAX_CAPLEN, readPcap, writePcap } from "./pcap";
+import { hex, outcome, thrown } from "./test-utils";
 
 /** "a1 b2 c3d4" → bytes; whitespace and `|` separators ignored. */
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/[\s|]/g, "");
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-}
 
 /** Runs `fn`; returns "ok" or the OsiError code, and fails the test on any other exception. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (err) {
-    if (err instanceof OsiError) return err.code;
-    throw err;
-  }
-}
-
-function thrown(fn: () => unknown): OsiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OsiError) return err;
-    throw err;
-  }
-  throw new Error("expected an OsiError");
-}
 
 const MAX_SECONDS_NS = 0xffff_ffffn * 1_000_000_000n + 999_999_999n;
 

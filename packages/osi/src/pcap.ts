@@ -31,8 +31,9 @@
  * +---------------------------------------------------------------+
  * ```
  */
-import { type CaptureRecord, checkUint, measureRecord, UINT32_MAX } from "./capture-record";
+import { type CaptureRecord, measureRecord } from "./capture-record";
 import { OsiError } from "./errors";
+import { checkUint, UINT32_MAX } from "./fields";
 import { LinkType } from "./registries";
 
 export type { CaptureRecord } from "./capture-record";

@@ -1,34 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CaptureRecord } from "./capture-record";
-import { OsiError } from "./errors";
 import { type PcapngInterface, readPcapng, writePcapng } from "./pcapng";
 import { nsToPcapngTimestamp, pcapngTimestampToNs } from "./pcapng-options";
+import { hex, outcome, thrown } from "./test-utils";
 
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/[\s|]/g, "");
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-}
 const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (err) {
-    if (err instanceof OsiError) return err.code;
-    throw err;
-  }
-}
-function thrown(fn: () => unknown): OsiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OsiError) return err;
-    throw err;
-  }
-  throw new Error("expected an OsiError");
-}
 
 /** A little-endian block (§3.1) around `body` (already padded). */
 function block(type: number, body: Uint8Array): Uint8Array {

@@ -19,8 +19,9 @@
  *  SPB body (§4.4): Original Packet Length | Packet Data, padded to 32 bits
  * ```
  */
-import { type CaptureRecord, checkUint, measureRecord, UINT32_MAX } from "./capture-record";
+import { type CaptureRecord, measureRecord } from "./capture-record";
 import { OsiError } from "./errors";
+import { checkUint, UINT32_MAX } from "./fields";
 import {
   decodePcapngOptions,
   decodePcapngString,

@@ -2,19 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatIPv4, formatIPv6 } from "./address";
 import { onesComplementSum } from "./checksum";
-import { OsiError } from "./errors";
 import { pseudoHeaderSum } from "./pseudo-header";
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
+import { expectCode } from "./test-utils";
 
 describe("pseudoHeaderSum", () => {
   it("IPv4 (RFC 768): c0a8 0001 c0a8 00c7 0011 005f sums to 8289", () => {

@@ -5,21 +5,7 @@ import { OsiError } from "./errors";
 import { decodeIPv4 } from "./ipv4";
 import type { PseudoHeader } from "./pseudo-header";
 import { decodeTcp, encodeTcp, type TcpFlags, type TcpHeader, type TcpOption, tcpFlagsToString } from "./tcp";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
+import { expectCode, hex } from "./test-utils";
 
 /**
  * A Linux-style SYN, 192.168.1.100:54321 → 93.184.216.34:80, built from the RFC 791 and RFC 9293 layouts:

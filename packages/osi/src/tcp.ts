@@ -27,6 +27,7 @@
 import { ipVersionOf } from "./address";
 import { onesComplementSum } from "./checksum";
 import { OsiError } from "./errors";
+import { checkUint } from "./fields";
 import { type PseudoHeader, pseudoHeaderSum } from "./pseudo-header";
 import { IpProtocol } from "./registries";
 
@@ -91,10 +92,6 @@ function invalid(message: string): OsiError {
   return new OsiError("OSI_INVALID_FIELD", message, { layer: LAYER });
 }
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${name} ${value} is not 0-${max}`);
-}
-
 /** "SYN,ACK": the set flags, upper case, from the low bit to the high bit; "" when none is set. */
 export function tcpFlagsToString(flags: TcpFlags): string {
   return FLAG_ORDER.filter((name) => flags[name])
@@ -109,10 +106,10 @@ function optionBytes(option: TcpOption): number[] {
     case "nop":
       return [Kind.NOP];
     case "mss":
-      checkUint("MSS", option.value, 0xffff);
+      checkUint(option.value, 0xffff, "MSS", LAYER);
       return [Kind.MSS, 4, option.value >>> 8, option.value & 0xff];
     case "window-scale":
-      checkUint("window scale shift", option.shift, 0xff);
+      checkUint(option.shift, 0xff, "window scale shift", LAYER);
       return [Kind.WS, 3, option.shift];
     case "sack-permitted":
       return [Kind.SACK_PERMITTED, 2];
@@ -121,18 +118,18 @@ function optionBytes(option: TcpOption): number[] {
       if (option.blocks.length === 0) throw invalid("a SACK option needs at least one block");
       const out: number[] = [Kind.SACK, 2 + 8 * option.blocks.length];
       for (const { left, right } of option.blocks) {
-        checkUint("SACK left edge", left, 0xffffffff);
-        checkUint("SACK right edge", right, 0xffffffff);
+        checkUint(left, 0xffffffff, "SACK left edge", LAYER);
+        checkUint(right, 0xffffffff, "SACK right edge", LAYER);
         out.push(...uint32(left), ...uint32(right));
       }
       return out;
     }
     case "timestamps":
-      checkUint("TSval", option.value, 0xffffffff);
-      checkUint("TSecr", option.echoReply, 0xffffffff);
+      checkUint(option.value, 0xffffffff, "TSval", LAYER);
+      checkUint(option.echoReply, 0xffffffff, "TSecr", LAYER);
       return [Kind.TIMESTAMPS, 10, ...uint32(option.value), ...uint32(option.echoReply)];
     case "unknown":
-      checkUint("option kind", option.type, 0xff);
+      checkUint(option.type, 0xff, "option kind", LAYER);
       if (KNOWN_KINDS.has(option.type))
         throw invalid(`option kind ${option.type} has its own TcpOption form`);
       return [option.type, 2 + option.data.length, ...option.data];
@@ -171,14 +168,14 @@ export function encodeTcp(
   const window = header.window ?? 65535;
   const urgentPointer = header.urgentPointer ?? 0;
   const reserved = header.reserved ?? 0;
-  checkUint("sourcePort", header.sourcePort, 0xffff);
-  checkUint("destinationPort", header.destinationPort, 0xffff);
-  checkUint("sequenceNumber", header.sequenceNumber, 0xffffffff);
-  checkUint("acknowledgmentNumber", acknowledgmentNumber, 0xffffffff);
-  checkUint("window", window, 0xffff);
-  checkUint("urgentPointer", urgentPointer, 0xffff);
-  checkUint("reserved", reserved, 0xf);
-  if (header.checksum !== undefined) checkUint("checksum", header.checksum, 0xffff);
+  checkUint(header.sourcePort, 0xffff, "sourcePort", LAYER);
+  checkUint(header.destinationPort, 0xffff, "destinationPort", LAYER);
+  checkUint(header.sequenceNumber, 0xffffffff, "sequenceNumber", LAYER);
+  checkUint(acknowledgmentNumber, 0xffffffff, "acknowledgmentNumber", LAYER);
+  checkUint(window, 0xffff, "window", LAYER);
+  checkUint(urgentPointer, 0xffff, "urgentPointer", LAYER);
+  checkUint(reserved, 0xf, "reserved", LAYER);
+  if (header.checksum !== undefined) checkUint(header.checksum, 0xffff, "checksum", LAYER);
   const optionArea = encodeOptions(header.options ?? []);
   const headerLength = 20 + optionArea.length;
   const out = new Uint8Array(headerLength + payload.length);

@@ -4,22 +4,8 @@ import { formatIPv4, formatIPv6 } from "./address";
 import { OsiError } from "./errors";
 import { decodeIPv6 } from "./ipv6";
 import type { PseudoHeader } from "./pseudo-header";
+import { expectCode, hex } from "./test-utils";
 import { decodeUdp, encodeUdp, type UdpHeader } from "./udp";
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, "").match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OsiError);
-    expect((error as OsiError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 const V4: PseudoHeader = { source: "192.168.0.1", destination: "192.168.0.199" };
 const V6: PseudoHeader = { source: "2001:db8::1", destination: "2001:db8::2" };

@@ -15,6 +15,7 @@
 import { ipVersionOf } from "./address";
 import { internetChecksum, onesComplementSum } from "./checksum";
 import { OsiError } from "./errors";
+import { checkUint } from "./fields";
 import { type PseudoHeader, pseudoHeaderSum } from "./pseudo-header";
 import { IpProtocol } from "./registries";
 
@@ -42,12 +43,6 @@ export interface DecodedUdp {
 
 const LAYER = "udp";
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new OsiError("OSI_INVALID_FIELD", `${name} ${value} is not 0-${max}`, { layer: LAYER });
-  }
-}
-
 /**
  * Writes the UDP header and copies `payload` after it. With `pseudo`, the checksum is computed over the
  * pseudo-header, header and data; RFC 768: "If the computed checksum is zero, it is transmitted as all
@@ -58,11 +53,11 @@ export function encodeUdp(
   payload: Uint8Array,
   options: { pseudo?: PseudoHeader } = {},
 ): Uint8Array {
-  checkUint("sourcePort", header.sourcePort, 0xffff);
-  checkUint("destinationPort", header.destinationPort, 0xffff);
-  if (header.length !== undefined) checkUint("length", header.length, 0xffff);
-  if (header.checksum !== undefined) checkUint("checksum", header.checksum, 0xffff);
-  checkUint("datagram length", 8 + payload.length, 0xffff);
+  checkUint(header.sourcePort, 0xffff, "sourcePort", LAYER);
+  checkUint(header.destinationPort, 0xffff, "destinationPort", LAYER);
+  if (header.length !== undefined) checkUint(header.length, 0xffff, "length", LAYER);
+  if (header.checksum !== undefined) checkUint(header.checksum, 0xffff, "checksum", LAYER);
+  checkUint(8 + payload.length, 0xffff, "datagram length", LAYER);
   const out = new Uint8Array(8 + payload.length);
   const view = new DataView(out.buffer);
   const length = header.length ?? out.length;
