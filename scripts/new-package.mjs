@@ -117,7 +117,7 @@ export default defineConfig({
   treeshake: true,
 });
 `,
-    "vitest.config.ts": `import { protoProject } from "${rootRel}/vitest.shared";
+    "vitest.config.ts": `import { protoProject } from "${rootRel}/vitest.shared.ts";
 
 export default protoProject("${name}");
 `,

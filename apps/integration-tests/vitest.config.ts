@@ -1,4 +1,4 @@
-import { protoProject } from "../../vitest.shared";
+import { protoProject } from "../../vitest.shared.ts";
 
 // Real peers are slow to start (Chromium, tshark): give them room, and run files one at a time so two
 // suites never fight over the same two cores while a peer is timing out.

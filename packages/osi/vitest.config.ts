@@ -1,3 +1,3 @@
-import { protoProject } from "../../vitest.shared";
+import { protoProject } from "../../vitest.shared.ts";
 
 export default protoProject("osi");
