@@ -183,7 +183,8 @@ export class FrameParser {
       opcode: b0 & 0x0f,
       masked,
       length,
-      maskKey: masked ? bytes.slice(o, o + 4) : undefined,
+      // A copy: the caller may reuse its buffer before the rest of the payload arrives.
+      maskKey: masked ? Uint8Array.of(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!) : undefined,
     };
   }
 }

@@ -5,9 +5,16 @@ import { mask } from "./mask";
 /** Up to this many bytes, a buffer for a frame's whole payload is allocated when its header arrives. */
 const EAGER_ALLOCATION = 1024 * 1024;
 
+/**
+ * A plain Uint8Array copy of `bytes`. (Not `bytes.slice()`: on a Node Buffer that returns a view.)
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
 /** A copy of `raw` (a piece of `header`'s payload at `position`), unmasked. Never changes `raw`. */
 export function unmaskCopy(header: FrameHeader, raw: Uint8Array, position: number): Uint8Array {
-  const copy = raw.slice();
+  const copy = copyBytes(raw);
   if (header.maskKey !== undefined) mask(copy, header.maskKey, position);
   return copy;
 }
@@ -52,7 +59,7 @@ export class Assembler {
     if (bytes.length === 0) return;
     const buffer = this.room(bytes.length);
     if (buffer !== undefined) buffer.set(bytes, this.size);
-    else this.chunks.push(owned ? bytes : bytes.slice());
+    else this.chunks.push(owned ? bytes : copyBytes(bytes));
     this.size += bytes.length;
   }
 

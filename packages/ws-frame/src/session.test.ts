@@ -250,6 +250,38 @@ describe("WebSocketSession behaviour", () => {
   });
 });
 
+describe("caller memory", () => {
+  it("never changes a Node Buffer it is given, and events never alias it", () => {
+    const wire = join(
+      c({ opcode: 2, payload: Uint8Array.of(1, 2, 3) }),
+      c({ opcode: 9, payload: Uint8Array.of(4) }),
+      c({ opcode: 1, fin: false, payload: text("ab") }),
+      c({ opcode: 0, payload: text("c") }),
+    );
+    for (const streaming of [false, true]) {
+      const input = Buffer.from(wire);
+      const events = server({ streaming }).receive(input);
+      expect(new Uint8Array(input)).toEqual(wire);
+      input.fill(0); // the caller reuses its buffer
+      expect(events[0]).toMatchObject({ data: Uint8Array.of(1, 2, 3) });
+      expect(events[1]).toEqual({ type: "ping", data: Uint8Array.of(4) });
+    }
+  });
+
+  it("keeps the masking key when the caller reuses its buffer mid-frame", () => {
+    const frame = c({ opcode: 2, payload: new Uint8Array(100).fill(7) });
+    const s = server();
+    const reused = Buffer.alloc(frame.length);
+    reused.set(frame.subarray(0, 50));
+    expect(s.receive(reused.subarray(0, 50))).toEqual([]);
+    reused.fill(0xff);
+    reused.set(frame.subarray(50));
+    expect(s.receive(reused.subarray(0, frame.length - 50))).toEqual([
+      { type: "binary", data: new Uint8Array(100).fill(7) },
+    ]);
+  });
+});
+
 describe("extensions", () => {
   /** A toy extension owning RSV1: payloads are sent and received reversed. */
   const reverse = (): WebSocketExtension => ({

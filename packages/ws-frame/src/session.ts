@@ -14,7 +14,7 @@ import { firstHeaderByte, frameHeaderLength, MAX_CONTROL_PAYLOAD, writeFrameHead
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
 import { mask } from "./mask";
 import { Opcode } from "./opcode";
-import { Assembler, concat, unmaskCopy } from "./payload";
+import { Assembler, concat, copyBytes, unmaskCopy } from "./payload";
 import { MaskKeyPool } from "./random";
 import { nextState, type SessionInput } from "./session-state";
 import {
@@ -226,7 +226,7 @@ export class WebSocketSession implements FrameSink {
     if (this.current === "closed") throw STOP;
     if (header.opcode >= Opcode.CLOSE) {
       if (last && position === 0) {
-        this.onControl(header.opcode, header.masked ? unmaskCopy(header, raw, 0) : raw.slice());
+        this.onControl(header.opcode, header.masked ? unmaskCopy(header, raw, 0) : copyBytes(raw));
         return;
       }
       this.control ??= new Assembler(header.length);
@@ -290,7 +290,7 @@ export class WebSocketSession implements FrameSink {
         this.text.push(text);
       }
     } else if (piece.length > 0 || final) {
-      this.events.push({ type: "binary-chunk", data: owned ? piece : piece.slice(), fin: final });
+      this.events.push({ type: "binary-chunk", data: owned ? piece : copyBytes(piece), fin: final });
     }
   }
 
