@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import { internetChecksum } from "./checksum";
 import { applicationData, decapsulate, encapsulate, type LayerSpec, linkOfLinkType } from "./encapsulate";
 import { OsiError } from "./errors";
+import { encodeIPv6, type IPv6ExtensionHeader } from "./ipv6";
 import { EtherType, IpProtocol, LinkType } from "./registries";
+import { encodeTcp } from "./tcp";
 import { hex } from "./test-utils";
+import { encodeUdp } from "./udp";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -192,5 +195,75 @@ describe("decapsulate", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("IPv6 Routing header and the upper-layer pseudo-header (RFC 8200 §8.1)", () => {
+  // RFC 8200 §8.1: "If the IPv6 packet contains a Routing header, the Destination Address used in the
+  // pseudo-header is that of the final destination. At the originating node, that address will be in the
+  // last element of the Routing header; at the recipient(s), that address will be in the Destination
+  // Address field of the IPv6 header."
+  const source = "2001:db8::1";
+  const destination = "2001:db8::2"; // the next hop, while Segments Left > 0
+  const routing = (data: string): IPv6ExtensionHeader => ({ type: IpProtocol.IPv6_ROUTE, data: hex(data) });
+  const cases: [string, IPv6ExtensionHeader, string][] = [
+    [
+      "Type 0, two addresses: the last one (RFC 5095 layout)",
+      routing("00 02 00000000 20010db8000000000000000000000005 20010db8000000000000000000000099"),
+      "2001:db8::99",
+    ],
+    [
+      "Type 2: the Home Address (RFC 6275 §6.4)",
+      routing("02 01 00000000 20010db8000000000000000000000099"),
+      "2001:db8::99",
+    ],
+    [
+      "Type 3 RPL, CmprI 15, CmprE 14, Pad 5: the last address after the destination's 14 octets (RFC 6554 §3)",
+      routing("03 02 fe 50 0000 05 0099 0000000000"),
+      "2001:db8::99",
+    ],
+    [
+      "Type 4 SRH: Segment List[0] (RFC 8754 §2)",
+      routing("04 01 01 00 0000 20010db8000000000000000000000099 20010db8000000000000000000000002"),
+      "2001:db8::99",
+    ],
+    [
+      "Segments Left 0: the packet is at its final destination",
+      routing("00 00 00000000 20010db8000000000000000000000005"),
+      destination,
+    ],
+  ];
+
+  it.each(cases)("UDP: %s", (_name, header, final) => {
+    const data = text("routed");
+    const datagram = encodeUdp({ sourcePort: 1000, destinationPort: 2000 }, data, {
+      pseudo: { source, destination: final },
+    });
+    const expected = encodeIPv6(
+      { source, destination, nextHeader: IpProtocol.UDP, extensionHeaders: [header] },
+      datagram,
+    );
+    expect(decapsulate(expected, { link: "ip" }).layers[1]!.checksumValid).toBe(true);
+    const built = encapsulate(data, [
+      { layer: "ipv6", source, destination, extensionHeaders: [header] },
+      { layer: "udp", sourcePort: 1000, destinationPort: 2000 },
+    ]);
+    expect(built.bytes).toEqual(expected);
+    expect(built.layers[1]!.checksumValid).toBe(true);
+  });
+
+  it.each(cases)("TCP: %s", (_name, header, final) => {
+    const tcpHeader = { sourcePort: 1000, destinationPort: 80, sequenceNumber: 1, flags: { syn: true } };
+    const segment = encodeTcp(tcpHeader, new Uint8Array(0), { pseudo: { source, destination: final } });
+    const expected = encodeIPv6(
+      { source, destination, nextHeader: IpProtocol.TCP, extensionHeaders: [header] },
+      segment,
+    );
+    expect(decapsulate(expected, { link: "ip" }).layers[1]!.checksumValid).toBe(true);
+    const built = encapsulate(new Uint8Array(0), [
+      { layer: "ipv6", source, destination, extensionHeaders: [header] },
+      { layer: "tcp", ...tcpHeader },
+    ]);
+    expect(built.bytes).toEqual(expected);
   });
 });

@@ -11,7 +11,7 @@
 import { OsiError } from "./errors";
 import { decodeEthernet, type EthernetHeader, encodeEthernet } from "./ethernet";
 import { decodeIPv4, encodeIPv4, type IPv4Header } from "./ipv4";
-import { decodeIPv6, encodeIPv6, type IPv6Header } from "./ipv6";
+import { decodeIPv6, encodeIPv6, type IPv6Header, pseudoHeaderDestination } from "./ipv6";
 import type { PseudoHeader } from "./pseudo-header";
 import { EtherType, etherTypeName, IpProtocol, ipProtocolName, LinkType } from "./registries";
 import { decodeTcp, encodeTcp, type TcpHeader } from "./tcp";
@@ -153,7 +153,8 @@ export function decapsulate(bytes: Uint8Array, options: DecapsulateOptions = {})
     end = offset + 40 + ip.header.payloadLength!;
     layers.push(entry("ipv6", offset, ip.headerLength, end - offset, { ...ip.header }));
     offset += ip.headerLength;
-    pseudo = { source: ip.header.source, destination: ip.header.destination };
+    // RFC 8200 §8.1: with a Routing header, the pseudo-header carries the final destination.
+    pseudo = { source: ip.header.source, destination: pseudoHeaderDestination(ip.header) };
     protocol = ip.header.nextHeader;
     if (ip.header.extensionHeaders?.some((h) => h.type === IpProtocol.IPv6_FRAG)) {
       return finish(
@@ -235,7 +236,9 @@ function ipOf(layers: LayerSpec[], index: number): PseudoHeader {
       },
     );
   }
-  return { source: outer.source, destination: outer.destination };
+  // RFC 8200 §8.1: with a Routing header, the pseudo-header carries the final destination.
+  const destination = outer.layer === "ipv6" ? pseudoHeaderDestination(outer) : outer.destination;
+  return { source: outer.source, destination };
 }
 
 /**

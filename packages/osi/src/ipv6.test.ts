@@ -59,6 +59,31 @@ describe("IPv6", () => {
     expect(encodeIPv6(fields, payload)).toEqual(packet.subarray(0, 50));
   });
 
+  it("stops the chain at the Fragment header of a non-first fragment (RFC 8200 §4.5)", () => {
+    // Fragment: next header 60 (Destination Options in the original packet), offset 185, M=0.
+    const fragment = { type: 44, data: Uint8Array.of(0x05, 0xc8, 0, 0, 0, 1) };
+    const data = hex("3c00 0000 0000 0000 dead"); // fragment data that happens to look like a header
+    const bytes = encodeIPv6(
+      { source: "2001:db8::1", destination: "2001:db8::2", nextHeader: 60, extensionHeaders: [fragment] },
+      data,
+    );
+    const decoded = decodeIPv6(bytes);
+    expect(decoded.header.extensionHeaders).toEqual([fragment]);
+    expect(decoded.header.nextHeader).toBe(60);
+    expect(decoded.payload).toEqual(data);
+    expect(() =>
+      encodeIPv6(
+        {
+          source: "::1",
+          destination: "::2",
+          nextHeader: 6,
+          extensionHeaders: [fragment, { type: 60, data: new Uint8Array(6) }],
+        },
+        new Uint8Array(0),
+      ),
+    ).toThrow(expect.objectContaining({ code: "OSI_INVALID_FIELD" }));
+  });
+
   it("links a Routing → Fragment → Destination Options chain", () => {
     const header: IPv6Header = {
       nextHeader: 6,
@@ -175,7 +200,15 @@ describe("IPv6", () => {
       fc.option(extension(0), { nil: undefined }),
       fc.array(fc.constantFrom(43, 44, 60).chain(extension), { maxLength: 3 }),
     )
-    .map(([hopByHop, rest]) => (hopByHop ? [hopByHop, ...rest] : rest));
+    .map(([hopByHop, rest]) => (hopByHop ? [hopByHop, ...rest] : rest))
+    // Only the last header may be the Fragment header of a non-first fragment (RFC 8200 §4.5).
+    .map((headers) =>
+      headers.map((h, i) =>
+        h.type === 44 && i < headers.length - 1
+          ? { type: 44, data: Uint8Array.of(0, h.data[1]! & 0x07, ...h.data.subarray(2)) }
+          : h,
+      ),
+    );
   const header: fc.Arbitrary<IPv6Header> = fc.record({
     trafficClass: fc.integer({ min: 0, max: 255 }),
     flowLabel: fc.integer({ min: 0, max: 0xfffff }),

@@ -112,7 +112,10 @@ export function encodeIPv6(header: IPv6Header, payload: Uint8Array): Uint8Array 
   checkUint(flowLabel, 0xfffff, "flowLabel", LAYER);
   checkUint(hopLimit, 0xff, "hopLimit", LAYER);
   checkUint(header.nextHeader, 0xff, "nextHeader", LAYER);
-  if (EXTENSION_TYPES.has(header.nextHeader)) {
+  const last = extensions[extensions.length - 1];
+  const endsNonFirstFragment = last?.type === IpProtocol.IPv6_FRAG && fragmentOffsetOf(last.data) !== 0;
+  // After a non-first fragment's Fragment header, nextHeader may name any header of the original packet.
+  if (EXTENSION_TYPES.has(header.nextHeader) && !endsNonFirstFragment) {
     throw invalid(`nextHeader ${header.nextHeader} is an extension header type; list it in extensionHeaders`);
   }
   if (header.payloadLength !== undefined) checkUint(header.payloadLength, 0xffff, "payloadLength", LAYER);
@@ -131,6 +134,14 @@ export function encodeIPv6(header: IPv6Header, payload: Uint8Array): Uint8Array 
     }
     const problem = hasOptions(extension.type) ? optionsProblem(extension.data) : undefined;
     if (problem !== undefined) throw invalid(problem);
+    // RFC 8200 §4.5: after the Fragment header of a non-first fragment comes fragment data, not headers.
+    if (
+      extension.type === IpProtocol.IPv6_FRAG &&
+      fragmentOffsetOf(extension.data) !== 0 &&
+      index < extensions.length - 1
+    ) {
+      throw invalid("no extension header can follow the Fragment header of a non-first fragment");
+    }
     extensionLength += length;
   });
   const computedLength = extensionLength + payload.length;
@@ -155,6 +166,43 @@ export function encodeIPv6(header: IPv6Header, payload: Uint8Array): Uint8Array 
   });
   out.set(payload, pos);
   return out;
+}
+
+/**
+ * The Destination Address of the upper-layer pseudo-header, RFC 8200 §8.1: "If the IPv6 packet contains a
+ * Routing header, the Destination Address used in the pseudo-header is that of the final destination. At
+ * the originating node, that address will be in the last element of the Routing header; at the
+ * recipient(s), that address will be in the Destination Address field of the IPv6 header."
+ *
+ * So `destination`, unless a Routing header still has Segments Left; then its last element: Address[n] of
+ * Type 0 (RFC 5095) and Type 2 (RFC 6275 §6.4), Segment List[0] of Type 4 (SRH, RFC 8754 §2), or the
+ * last address of Type 3 (RPL, RFC 6554 §3) after the destination's first CmprE octets. Other Routing
+ * Types carry no address this package reads. Routing data: Type, Segments Left, 4 octets, addresses.
+ * @internal used by encapsulate/decapsulate.
+ */
+export function pseudoHeaderDestination(
+  header: Pick<IPv6Header, "destination" | "extensionHeaders">,
+): string {
+  let destination = header.destination;
+  for (const { type, data } of header.extensionHeaders ?? []) {
+    if (type !== IpProtocol.IPv6_ROUTE || data.length < 6 || data[1] === 0) continue;
+    const routingType = data[0];
+    if ((routingType === 0 || routingType === 2) && data.length >= 22) {
+      destination = formatIPv6(data, data.length - 16);
+    } else if (routingType === 4 && data.length >= 22) {
+      destination = formatIPv6(data, 6);
+    } else if (routingType === 3) {
+      const cmprE = data[2]! & 0x0f;
+      const pad = data[3]! >>> 4;
+      const last = data.length - pad - (16 - cmprE);
+      if (last >= 6) {
+        const address = parseIPv6(header.destination);
+        address.set(data.subarray(last, last + 16 - cmprE), cmprE);
+        destination = formatIPv6(address);
+      }
+    }
+  }
+  return destination;
 }
 
 /** Reads the IPv6 header at `offset` and follows its extension header chain. */
@@ -201,8 +249,12 @@ export function decodeIPv6(bytes: Uint8Array, offset = 0): DecodedIPv6 {
     const problem = hasOptions(nextHeader) ? optionsProblem(data) : undefined;
     if (problem !== undefined) throw badHeader(problem);
     extensionHeaders.push({ type: nextHeader, data });
+    const isFragment = nextHeader === IpProtocol.IPv6_FRAG;
     nextHeader = view.getUint8(pos);
     pos += length;
+    // RFC 8200 §4.5: in a fragment with a non-zero Fragment Offset, what follows the Fragment header is
+    // fragment data; its Next Header names the first header of the original packet's fragmentable part.
+    if (isFragment && fragmentOffsetOf(data) !== 0) break;
   }
   return {
     header: {
@@ -218,4 +270,9 @@ export function decodeIPv6(bytes: Uint8Array, offset = 0): DecodedIPv6 {
     headerLength: pos,
     payload: bytes.subarray(offset + pos, offset + end),
   };
+}
+
+/** Fragment Offset (8-octet units) from a Fragment header's data (the 6 bytes after Next Header, Reserved). */
+function fragmentOffsetOf(data: Uint8Array): number {
+  return ((data[0]! << 8) | data[1]!) >>> 3;
 }

@@ -4,6 +4,7 @@ import { applicationData, decapsulate } from "./encapsulate";
 import { OsiError } from "./errors";
 import { LinkType } from "./registries";
 import { buildTcpConversation, type ConversationPacket } from "./tcp-conversation";
+import { outcome } from "./test-utils";
 
 const concat = (parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -125,6 +126,74 @@ describe("buildTcpConversation", () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("rejects an MSS that leaves no room for data instead of looping forever (RFC 9293 §3.7.1)", () => {
+    const base = {
+      client: { ip: "10.0.0.1", port: 1 },
+      messages: [{ from: "client" as const, data: "hello" }],
+    };
+    // With the timestamps option (12 bytes per segment) an MSS of 12 leaves 0 data bytes per segment.
+    for (const [mss, modernOptions] of [
+      [12, true],
+      [5, true],
+      [0, false],
+    ] as const) {
+      expect(
+        outcome(() =>
+          buildTcpConversation({ ...base, server: { ip: "10.0.0.2", port: 2, mss }, modernOptions }),
+        ),
+      ).toBe("OSI_INVALID_FIELD");
+    }
+    const smallest = buildTcpConversation({ ...base, server: { ip: "10.0.0.2", port: 2, mss: 13 } });
+    expect(smallest.packets.filter((p) => p.length > 0).map((p) => p.length)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("rejects an ISN that does not fit 32 bits instead of silently wrapping it", () => {
+    const base = { server: { ip: "10.0.0.2", port: 2 }, messages: [] };
+    for (const isn of [-1, 2 ** 32, 2 ** 32 + 7, 1.5]) {
+      expect(outcome(() => buildTcpConversation({ ...base, client: { ip: "10.0.0.1", port: 1, isn } }))).toBe(
+        "OSI_INVALID_FIELD",
+      );
+    }
+    const top = buildTcpConversation({ ...base, client: { ip: "10.0.0.1", port: 1, isn: 0xffff_ffff } });
+    expect(top.packets[0]!.seq).toBe(0xffff_ffff);
+  });
+
+  it("rejects a negative rttNs instead of writing replies before the segments they answer", () => {
+    expect(
+      outcome(() =>
+        buildTcpConversation({
+          client: { ip: "10.0.0.1", port: 1 },
+          server: { ip: "10.0.0.2", port: 2 },
+          messages: [],
+          rttNs: -20_000_000n,
+        }),
+      ),
+    ).toBe("OSI_INVALID_FIELD");
+  });
+
+  it("keeps seq/ack right across the 2^32 wrap (RFC 9293 §3.4: arithmetic modulo 2^32)", () => {
+    const c = buildTcpConversation({
+      client: { ip: "192.0.2.1", port: 49152, isn: 0xffff_fff0 },
+      server: { ip: "198.51.100.2", port: 80, isn: 0xffff_ffff },
+      messages: [
+        { from: "client", data: new Uint8Array(3000) },
+        { from: "server", data: "ok" },
+      ],
+    });
+    const [syn, synAck, ack] = c.packets;
+    expect([syn!.seq, synAck!.seq, synAck!.ack, ack!.seq, ack!.ack]).toEqual([
+      0xffff_fff0, 0xffff_ffff, 0xffff_fff1, 0xffff_fff1, 0,
+    ]);
+    const fin = c.packets.filter((p) => p.flags.fin);
+    // client sent SYN + 3000 bytes: 0xfffffff0 + 3001 wraps to 0xba9; server sent SYN + 2 bytes: 2.
+    expect(fin.map((p) => [p.from, p.seq, p.ack])).toEqual([
+      ["client", 0xba9, 2],
+      ["server", 2, 0xbaa],
+    ]);
+    for (const p of c.packets)
+      for (const l of decapsulate(p.data).layers) expect(l.checksumValid ?? true).toBe(true);
   });
 
   it("rejects mixed address families and bad ackEvery", () => {

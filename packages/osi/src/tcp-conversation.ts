@@ -11,6 +11,7 @@ import { ipVersionOf } from "./address";
 import type { CaptureRecord } from "./capture-record";
 import { encapsulate, type LayerSpec } from "./encapsulate";
 import { OsiError } from "./errors";
+import { checkUint, UINT32_MAX } from "./fields";
 import { LinkType } from "./registries";
 import type { TcpFlags, TcpOption } from "./tcp";
 import { tcpFlagsToString } from "./tcp";
@@ -102,17 +103,38 @@ export function buildTcpConversation(options: TcpConversationOptions): TcpConver
     throw new OsiError("OSI_INVALID_FIELD", `ackEvery must be a positive integer, got ${ackEvery}`);
   }
   const rtt = options.rttNs ?? 20_000_000n;
+  // A negative round trip would time every reply before the segment it answers.
+  if (rtt < 0n) throw new OsiError("OSI_INVALID_FIELD", `rttNs must be >= 0, got ${rtt}`, { layer: "tcp" });
   const oneWay = rtt / 2n;
   const defaultMss = family === 4 ? 1460 : 1440;
+  const overhead = modern ? 12 : 0; // timestamps option: NOP NOP + 10 bytes on every segment
   const end = (ep: TcpEndpoint, side: Side): EndState => {
-    const isn = (ep.isn ?? (side === "client" ? 0x1000_0000 : 0x2000_0000)) >>> 0;
+    // RFC 9293 §3.4: a sequence number is 32 bits; one that does not fit is refused, never wrapped.
+    const isn = checkUint(
+      ep.isn ?? (side === "client" ? 0x1000_0000 : 0x2000_0000),
+      UINT32_MAX,
+      `${side}.isn`,
+      "tcp",
+    );
+    const mss = checkUint(ep.mss ?? defaultMss, 0xffff, `${side}.mss`, "tcp");
+    // RFC 9293 §3.7.1: a segment carries at most the MSS less its TCP options; with no room for data
+    // the message could never be sent.
+    if (mss <= overhead) {
+      throw new OsiError(
+        "OSI_INVALID_FIELD",
+        `${side}.mss ${mss} leaves no room for data after ${overhead} option bytes`,
+        {
+          layer: "tcp",
+        },
+      );
+    }
     return {
       ep: {
         ip: ep.ip,
         port: ep.port,
         mac: ep.mac ?? (side === "client" ? "02:00:00:00:00:01" : "02:00:00:00:00:02"),
         isn,
-        mss: ep.mss ?? defaultMss,
+        mss,
         window: ep.window ?? 64240,
       },
       next: isn,
@@ -200,7 +222,6 @@ export function buildTcpConversation(options: TcpConversationOptions): TcpConver
   received("server");
 
   const encoder = new TextEncoder();
-  const overhead = modern ? 12 : 0; // timestamps option: NOP NOP + 10 bytes on every segment
   for (const message of options.messages) {
     const data = typeof message.data === "string" ? encoder.encode(message.data) : message.data;
     if (data.length === 0) continue; // nothing to send: TCP has no empty messages
