@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTable, runComparison } from "./harness";
+import { formatTable, formatTargets, runComparison } from "./harness";
 
 describe("runComparison", () => {
   it("measures both sides and reports their ratio", () => {
@@ -49,5 +49,27 @@ describe("runComparison", () => {
     expect(table).toContain("2.00 M op/s");
     expect(table).toContain("2.00x");
     expect(table.split("\n")).toHaveLength(3);
+  });
+
+  it("reports a row's target as met or not met", () => {
+    const options = { rounds: 1, roundMs: 1, warmupMs: 1 };
+    const side = { name: "x", fn: () => 1 };
+    const met = runComparison(
+      { title: "easy", subject: side, peer: side, target: { minRatio: 0, goal: "any" } },
+      options,
+    );
+    const missed = runComparison(
+      { title: "hard", subject: side, peer: side, target: { minRatio: 1e9, goal: "absurd" } },
+      options,
+    );
+    expect(met.target).toEqual({ minRatio: 0, goal: "any", met: true });
+    expect(missed.target?.met).toBe(false);
+    const untargeted = runComparison({ title: "none", subject: side, peer: side }, options);
+    expect(untargeted.target).toBeUndefined();
+    const lines = formatTargets([met, missed, untargeted]).split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^met\s+easy\s+\d+\.\d\dx vs >= 0x {2}\(any\)$/);
+    expect(lines[1]).toMatch(/^NOT MET\s+hard\s/);
+    expect(formatTargets([untargeted])).toBe("");
   });
 });

@@ -20,6 +20,15 @@ export interface Comparison {
   bytesPerOp?: number;
   /** Checked once before timing: both sides must compute the same thing. */
   verify?: () => void;
+  /** A goal for the ratio (e.g. from the package's issue), reported as met or not met beside the table. */
+  target?: Target;
+}
+
+export interface Target {
+  /** The ratio (subject rate / peer rate) that meets the goal. */
+  minRatio: number;
+  /** What the goal is, e.g. "≥2x ws pure JS on small messages". */
+  goal: string;
 }
 
 export interface RoundOptions {
@@ -41,6 +50,8 @@ export interface ComparisonResult {
   peerGBps: number | undefined;
   /** subject rate / peer rate: above 1 means @proto is faster. */
   ratio: number;
+  /** The row's goal, if it has one, and whether this run met it. */
+  target?: Target & { met: boolean };
 }
 
 let sink: unknown;
@@ -106,6 +117,7 @@ export function runComparison(c: Comparison, options: RoundOptions = {}): Compar
   const subjectOpsPerSec = median(subjectRates);
   const peerOpsPerSec = median(peerRates);
   const gb = (ops: number) => (c.bytesPerOp === undefined ? undefined : (ops * c.bytesPerOp) / 1e9);
+  const ratio = subjectOpsPerSec / peerOpsPerSec;
   return {
     title: c.title,
     subject: c.subject.name,
@@ -114,7 +126,8 @@ export function runComparison(c: Comparison, options: RoundOptions = {}): Compar
     peerOpsPerSec,
     subjectGBps: gb(subjectOpsPerSec),
     peerGBps: gb(peerOpsPerSec),
-    ratio: subjectOpsPerSec / peerOpsPerSec,
+    ratio,
+    ...(c.target ? { target: { ...c.target, met: ratio >= c.target.minRatio } } : {}),
   };
 }
 
@@ -140,4 +153,27 @@ export function formatTable(results: ComparisonResult[]): string {
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** One line per row that has a target: met or NOT MET, the ratio against the goal. Empty if none. */
+export function formatTargets(results: ComparisonResult[]): string {
+  const rows = results.filter((r) => r.target !== undefined);
+  const width = Math.max(0, ...rows.map((r) => r.title.length));
+  return rows
+    .map((r) => {
+      const t = r.target!;
+      const verdict = t.met ? "met    " : "NOT MET";
+      return `${verdict}  ${r.title.padEnd(width)}  ${r.ratio.toFixed(2)}x vs >= ${t.minRatio}x  (${t.goal})`;
+    })
+    .join("\n");
+}
+
+const notes: string[] = [];
+/** A line a suite wants printed beside the table (e.g. why some rows were skipped). */
+export function addNote(text: string): void {
+  notes.push(text);
+}
+/** Every note added so far, in order. */
+export function allNotes(): readonly string[] {
+  return notes;
 }

@@ -7,14 +7,25 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { type Comparison, type ComparisonResult, formatTable, runComparison } from "./harness";
+import {
+  allNotes,
+  type Comparison,
+  type ComparisonResult,
+  formatTable,
+  formatTargets,
+  runComparison,
+} from "./harness";
 import { osiSuite } from "./suites/osi";
+import { wsFrameSuite } from "./suites/ws-frame";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const filter = args.find((a) => !a.startsWith("--"))?.toLowerCase();
 
-const suites: Array<[string, () => Comparison[]]> = [["osi", osiSuite]];
+const suites: Array<[string, () => Comparison[]]> = [
+  ["osi", osiSuite],
+  ["ws-frame", wsFrameSuite],
+];
 
 const results: ComparisonResult[] = [];
 console.log(`@proto bench: Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}`);
@@ -29,10 +40,28 @@ for (const [suite, make] of suites) {
 }
 console.log(`\n${formatTable(results)}\n`);
 console.log("ratio = @proto rate / peer rate, medians of alternating rounds (above 1: @proto is faster).");
+const targets = formatTargets(results);
+if (targets) console.log(`\nTargets:\n${targets}`);
+if (allNotes().length > 0)
+  console.log(
+    `\nNotes:\n${allNotes()
+      .map((n) => `- ${n}`)
+      .join("\n")}`,
+  );
 
 const dir = join(import.meta.dirname, "..", "out");
 mkdirSync(dir, { recursive: true });
 writeFileSync(
   join(dir, "bench.json"),
-  `${JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, date: new Date().toISOString(), results }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      date: new Date().toISOString(),
+      results,
+      notes: allNotes(),
+    },
+    null,
+    2,
+  )}\n`,
 );

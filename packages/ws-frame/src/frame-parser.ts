@@ -68,7 +68,12 @@ export class FrameParser {
   }
 
   /** Parses `chunk`, calling `sink` for every header and payload piece it completes. */
-  parse(chunk: Uint8Array, sink: FrameSink): void {
+  parse(input: Uint8Array, sink: FrameSink): void {
+    // A Node Buffer's subarray() runs Buffer's constructor: view it as a plain Uint8Array once instead.
+    const chunk =
+      input.constructor === Uint8Array
+        ? input
+        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
@@ -89,6 +94,8 @@ export class FrameParser {
           const size = this.headerSize(this.partial[0]!, this.partial[1]!);
           if (this.have < size) continue;
           header = this.readHeader(this.partial, 0);
+          // The partial buffer is reused for the next header: the key must be the frame's own.
+          if (header.maskKey !== undefined) header.maskKey = header.maskKey.slice();
           this.have = 0;
         }
         this.current = header;
@@ -108,6 +115,10 @@ export class FrameParser {
       sink.framePayload(header, chunk.subarray(pos, pos + take), position, last);
       pos += take;
     }
+    // A frame continuing past this chunk keeps its masking key: the caller may reuse the chunk's memory.
+    const open = this.current;
+    if (open?.maskKey !== undefined && open.maskKey.buffer === chunk.buffer)
+      open.maskKey = open.maskKey.slice();
   }
 
   /**
@@ -183,8 +194,8 @@ export class FrameParser {
       opcode: b0 & 0x0f,
       masked,
       length,
-      // A copy: the caller may reuse its buffer before the rest of the payload arrives.
-      maskKey: masked ? Uint8Array.of(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!) : undefined,
+      // A view, valid while this chunk is parsed; parse() copies it if the frame outlives the chunk.
+      maskKey: masked ? bytes.subarray(o, o + 4) : undefined,
     };
   }
 }

@@ -24,10 +24,21 @@ export function mask(data: Uint8Array, key: Uint8Array, offset = 0): Uint8Array 
   const k3 = key[3]!;
   let phase = offset & 3;
   if (length < WORD_THRESHOLD) {
-    for (let i = 0; i < length; i++) {
-      const p = (phase + i) & 3;
-      data[i]! ^= p === 0 ? k0 : p === 1 ? k1 : p === 2 ? k2 : k3;
+    // The key rotated to the starting phase, then four bytes a step.
+    const r0 = phase === 0 ? k0 : phase === 1 ? k1 : phase === 2 ? k2 : k3;
+    const r1 = phase === 0 ? k1 : phase === 1 ? k2 : phase === 2 ? k3 : k0;
+    const r2 = phase === 0 ? k2 : phase === 1 ? k3 : phase === 2 ? k0 : k1;
+    const r3 = phase === 0 ? k3 : phase === 1 ? k0 : phase === 2 ? k1 : k2;
+    let i = 0;
+    for (const end = length - 3; i < end; i += 4) {
+      data[i]! ^= r0;
+      data[i + 1]! ^= r1;
+      data[i + 2]! ^= r2;
+      data[i + 3]! ^= r3;
     }
+    if (i < length) data[i]! ^= r0;
+    if (i + 1 < length) data[i + 1]! ^= r1;
+    if (i + 2 < length) data[i + 2]! ^= r2;
     return data;
   }
   // Head: byte by byte up to a 4-byte aligned address.

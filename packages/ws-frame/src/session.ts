@@ -14,7 +14,7 @@ import { firstHeaderByte, frameHeaderLength, MAX_CONTROL_PAYLOAD, writeFrameHead
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
 import { mask } from "./mask";
 import { Opcode } from "./opcode";
-import { Assembler, concat, copyBytes, unmaskCopy } from "./payload";
+import { Assembler, concat, copyBytes, unmaskCopy, unmaskScratch } from "./payload";
 import { MaskKeyPool } from "./random";
 import { nextState, type SessionInput } from "./session-state";
 import {
@@ -248,7 +248,14 @@ export class WebSocketSession implements FrameSink {
         this.binary ??= new Assembler(header.fin && this.fragments === 1 ? header.length : undefined);
         this.binary.appendRaw(header, raw, position);
       } else {
-        this.deliver(header.masked ? unmaskCopy(header, raw, position) : raw, final, header.masked);
+        // Text is decoded at once, so it is unmasked into scratch space; streamed binary is handed out.
+        const isText = this.messageOpcode === Opcode.TEXT;
+        const piece = !header.masked
+          ? raw
+          : isText
+            ? unmaskScratch(header, raw, position)
+            : unmaskCopy(header, raw, position);
+        this.deliver(piece, final, header.masked);
       }
     } else {
       let piece = header.masked ? unmaskCopy(header, raw, position) : raw;
@@ -363,8 +370,8 @@ export class WebSocketSession implements FrameSink {
     if (opcode === Opcode.PING) {
       this.events.push({ type: "ping", data: payload });
       // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response, unless it
-      // already received a Close frame." After our own Close we send nothing more (§5.5.1).
-      if (this.autoPong && this.current === "open") {
+      // already received a Close frame." Having sent our own Close forbids only data frames (§5.5.1).
+      if (this.autoPong) {
         if (++this.pendingPongs > this.maxPendingPongs) {
           throw protocolError("WS_PING_FLOOD", `more than ${this.maxPendingPongs} pongs queued`, 1008);
         }
@@ -467,7 +474,13 @@ export class WebSocketSession implements FrameSink {
   }
 
   private sendControl(opcode: number, data: Uint8Array): void {
-    this.assertOpen(opcode === Opcode.PING ? "ping" : "pong");
+    // §5.5.1 forbids only data frames after our Close; once the peer's Close arrived, nothing is sent.
+    if (this.current === "closed") {
+      throw new WsFrameError(
+        "WS_INVALID_STATE",
+        `cannot ${opcode === Opcode.PING ? "ping" : "pong"}: the session is closed`,
+      );
+    }
     if (data.length > MAX_CONTROL_PAYLOAD) {
       throw new WsFrameError(
         "WS_INVALID_ARGUMENT",
