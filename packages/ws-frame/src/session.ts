@@ -10,10 +10,10 @@
 import { CloseCode, decodeCloseBody, encodeCloseBody } from "./close-code";
 import { protocolError, WsFrameError } from "./errors";
 import type { ExtensionFrameInfo, ExtensionMessageDecoder, WebSocketExtension } from "./extension";
-import { firstHeaderByte, frameHeaderLength, MAX_CONTROL_PAYLOAD, writeFrameHeader } from "./frame";
+import { firstHeaderByte, MAX_CONTROL_PAYLOAD } from "./frame";
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
-import { mask } from "./mask";
 import { Opcode } from "./opcode";
+import { Outbox } from "./outbox";
 import { Assembler, concat, copyBytes, unmaskCopy, unmaskScratch } from "./payload";
 import { MaskKeyPool } from "./random";
 import { nextState, type SessionInput } from "./session-state";
@@ -58,10 +58,8 @@ export class WebSocketSession implements FrameSink {
   private readonly extensions: readonly WebSocketExtension[];
   /** RSV bits (RSV1=4, RSV2=2, RSV3=1) owned by a negotiated extension. */
   private readonly ownedRsv: number;
-  private readonly keys: MaskKeyPool | undefined;
 
-  private outgoing: Uint8Array[] = [];
-  private outgoingBytes = 0;
+  private readonly outbox: Outbox;
   private events: WebSocketEvent[] = [];
   private pendingPongs = 0;
 
@@ -102,7 +100,7 @@ export class WebSocketSession implements FrameSink {
       owned |= bits;
     }
     this.ownedRsv = owned;
-    this.keys = this.role === "client" ? new MaskKeyPool(options.randomSource) : undefined;
+    this.outbox = new Outbox(this.role === "client" ? new MaskKeyPool(options.randomSource) : undefined);
   }
 
   /** "open", "closing" (we sent Close, awaiting the peer's), or "closed". */
@@ -112,7 +110,7 @@ export class WebSocketSession implements FrameSink {
 
   /** Bytes queued for the peer and not yet taken by dataToSend(). */
   get bufferedAmount(): number {
-    return this.outgoingBytes;
+    return this.outbox.bytes;
   }
 
   /** Feeds bytes from the peer; returns the events they complete. Never throws for anything the peer sends. */
@@ -130,17 +128,14 @@ export class WebSocketSession implements FrameSink {
 
   /** Everything queued for the peer (frames, automatic pongs, Close replies) as one buffer. */
   dataToSend(): Uint8Array {
-    const size = this.outgoingBytes;
+    const size = this.outbox.bytes;
     return concat(this.dataToSendChunks(), size);
   }
 
   /** Everything queued for the peer, one Uint8Array per frame (for vectored writes); clears the queue. */
   dataToSendChunks(): Uint8Array[] {
-    const chunks = this.outgoing;
-    this.outgoing = [];
-    this.outgoingBytes = 0;
     this.pendingPongs = 0;
-    return chunks;
+    return this.outbox.take();
   }
 
   /** Queues a text message (or, with `fin: false`, a fragment of one). */
@@ -171,7 +166,7 @@ export class WebSocketSession implements FrameSink {
   close(code?: number, reason?: string): void {
     if (this.current !== "open") return;
     const body = encodeCloseBody(code, reason);
-    this.queueFrame(firstHeaderByte(true, false, false, false, Opcode.CLOSE), body);
+    this.outbox.queue(firstHeaderByte(true, false, false, false, Opcode.CLOSE), body);
     this.transition("sendClose");
   }
 
@@ -375,7 +370,7 @@ export class WebSocketSession implements FrameSink {
         if (++this.pendingPongs > this.maxPendingPongs) {
           throw protocolError("WS_PING_FLOOD", `more than ${this.maxPendingPongs} pongs queued`, 1008);
         }
-        this.queueFrame(firstHeaderByte(true, false, false, false, Opcode.PONG), payload);
+        this.outbox.queue(firstHeaderByte(true, false, false, false, Opcode.PONG), payload);
       }
     } else if (opcode === Opcode.PONG) {
       this.events.push({ type: "pong", data: payload });
@@ -385,7 +380,7 @@ export class WebSocketSession implements FrameSink {
         // §5.5.1: "the endpoint MUST send a Close frame in response. ... it typically echos the status code
         // it received". An empty Close is answered with an empty one.
         const body = code === CloseCode.NO_STATUS_RECEIVED ? EMPTY : encodeCloseBody(code);
-        this.queueFrame(firstHeaderByte(true, false, false, false, Opcode.CLOSE), body);
+        this.outbox.queue(firstHeaderByte(true, false, false, false, Opcode.CLOSE), body);
       }
       this.transition("receiveClose");
       this.resetMessage();
@@ -407,7 +402,7 @@ export class WebSocketSession implements FrameSink {
     const code = failure.wireCode ?? CloseCode.PROTOCOL_ERROR;
     if (this.current === "open") {
       const reason = failure.message.length <= 123 ? failure.message : failure.message.slice(0, 120);
-      this.queueFrame(
+      this.outbox.queue(
         firstHeaderByte(true, false, false, false, Opcode.CLOSE),
         encodeCloseBody(code, ascii(reason)),
       );
@@ -470,7 +465,7 @@ export class WebSocketSession implements FrameSink {
       (rsv & RSV3) !== 0,
       wireOpcode,
     );
-    this.queueFrame(first, payload);
+    this.outbox.queue(first, payload);
   }
 
   private sendControl(opcode: number, data: Uint8Array): void {
@@ -487,19 +482,7 @@ export class WebSocketSession implements FrameSink {
         `control frame data of ${data.length} bytes > 125 (§5.5)`,
       );
     }
-    this.queueFrame(firstHeaderByte(true, false, false, false, opcode), data);
-  }
-
-  /** Frames `payload` (masked with a fresh key for a client) into one buffer and queues it. */
-  private queueFrame(first: number, payload: Uint8Array): void {
-    const key = this.keys?.next();
-    const headerLength = frameHeaderLength(payload.length, key !== undefined);
-    const out = new Uint8Array(headerLength + payload.length);
-    writeFrameHeader(out, 0, first, payload.length, key);
-    out.set(payload, headerLength);
-    if (key !== undefined) mask(out.subarray(headerLength), key);
-    this.outgoing.push(out);
-    this.outgoingBytes += out.length;
+    this.outbox.queue(firstHeaderByte(true, false, false, false, opcode), data);
   }
 }
 
