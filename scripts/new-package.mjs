@@ -103,19 +103,9 @@ export function packageFiles({ name, description, rfc, rootRel }) {
       null,
       2,
     )}\n`,
-    "tsup.config.ts": `import { defineConfig } from "tsup";
+    "tsup.config.ts": `import { protoBuild } from "${rootRel}/tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  target: "es2022",
-  platform: "neutral",
-  // TypeScript 6 deprecates options tsup's declaration build still sets.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-});
+export default protoBuild();
 `,
     "vitest.config.ts": `import { protoProject } from "${rootRel}/vitest.shared.ts";
 

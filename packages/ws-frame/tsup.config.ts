@@ -1,13 +1,3 @@
-import { defineConfig } from "tsup";
+import { protoBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  target: "es2022",
-  platform: "neutral",
-  // TypeScript 6 deprecates options tsup's declaration build still sets.
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-});
+export default protoBuild();
