@@ -2,14 +2,15 @@ import { defineConfig } from "tsup";
 
 /**
  * The one build every publishable package uses: `src/index.ts` → ESM (`dist/index.js`) + CJS
- * (`dist/index.cjs`) + declarations for both (`.d.ts`, `.d.cts`), platform-neutral (browsers and Node).
+ * (`dist/index.cjs`) + declarations for both (`.d.ts`, `.d.cts`). Platform-neutral (browsers and Node)
+ * unless a package says `{ platform: "node" }` (only @proto/node, which binds node:net/http/tls).
  */
-export function protoBuild() {
+export function protoBuild(options: { platform?: "neutral" | "node" } = {}) {
   return defineConfig({
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
     target: "es2022",
-    platform: "neutral",
+    platform: options.platform ?? "neutral",
     // TypeScript 6 deprecates options tsup's declaration build still sets.
     dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
     sourcemap: true,
