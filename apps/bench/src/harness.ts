@@ -22,6 +22,37 @@ export interface Comparison {
   verify?: () => void;
   /** A goal for the ratio (e.g. from the package's issue), reported as met or not met beside the table. */
   target?: Target;
+  /**
+   * What the rate cells show: "bytes" (GB/s, the default when bytesPerOp is set), "ops" (operations per
+   * second, the default otherwise) or "both" (operations per second and a byte rate scaled to fit).
+   */
+  show?: RateDisplay;
+}
+
+export type RateDisplay = "ops" | "bytes" | "both";
+
+/** One operation that completes asynchronously (e.g. a network round trip). */
+export interface AsyncBenchCase {
+  name: string;
+  /** One operation; the next starts only when its promise settles. */
+  fn: () => Promise<unknown>;
+}
+
+/** A Comparison whose two sides are asynchronous; the verify step may be asynchronous too. */
+export interface AsyncComparison extends Omit<Comparison, "subject" | "peer" | "verify"> {
+  subject: AsyncBenchCase;
+  peer: AsyncBenchCase;
+  verify?: () => void | Promise<void>;
+}
+
+/**
+ * A group of async comparisons that share resources (servers, sockets): `setup` runs once before the
+ * first selected comparison, `teardown` once after the last, even when one fails.
+ */
+export interface AsyncSuite {
+  comparisons: AsyncComparison[];
+  setup?: () => Promise<void>;
+  teardown?: () => Promise<void>;
 }
 
 export interface Target {
@@ -52,6 +83,8 @@ export interface ComparisonResult {
   ratio: number;
   /** The row's goal, if it has one, and whether this run met it. */
   target?: Target & { met: boolean };
+  /** How the table shows the rates, when not the default. */
+  show?: RateDisplay;
 }
 
 let sink: unknown;
@@ -114,28 +147,101 @@ export function runComparison(c: Comparison, options: RoundOptions = {}): Compar
       subjectRates.push(timeRound(c.subject.fn, subjectBatch, roundMs));
     }
   }
-  const subjectOpsPerSec = median(subjectRates);
-  const peerOpsPerSec = median(peerRates);
+  return toResult(c, c.subject.name, c.peer.name, median(subjectRates), median(peerRates));
+}
+
+function toResult(
+  c: Pick<Comparison, "title" | "bytesPerOp" | "target" | "show">,
+  subject: string,
+  peer: string,
+  subjectOpsPerSec: number,
+  peerOpsPerSec: number,
+): ComparisonResult {
   const gb = (ops: number) => (c.bytesPerOp === undefined ? undefined : (ops * c.bytesPerOp) / 1e9);
   const ratio = subjectOpsPerSec / peerOpsPerSec;
   return {
     title: c.title,
-    subject: c.subject.name,
-    peer: c.peer.name,
+    subject,
+    peer,
     subjectOpsPerSec,
     peerOpsPerSec,
     subjectGBps: gb(subjectOpsPerSec),
     peerGBps: gb(peerOpsPerSec),
     ratio,
     ...(c.target ? { target: { ...c.target, met: ratio >= c.target.minRatio } } : {}),
+    ...(c.show ? { show: c.show } : {}),
   };
 }
 
-function rate(ops: number, gbps: number | undefined): string {
-  if (gbps !== undefined) return `${gbps.toFixed(2)} GB/s`;
+export interface AsyncRoundOptions {
+  /** Rounds per side (default 15). */
+  rounds?: number;
+  /** Time per round in ms (default 200). */
+  roundMs?: number;
+  /** Warm-up time per side in ms (default 500). */
+  warmupMs?: number;
+}
+
+/** Awaits `fn` one operation after another for about `ms`; returns operations per second. */
+async function timeAsyncRound(fn: () => Promise<unknown>, ms: number): Promise<number> {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  // An awaited operation costs microseconds at least, so reading the clock after each one is noise.
+  do {
+    consume(await fn());
+    ops++;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return (ops / elapsed) * 1000;
+}
+
+/**
+ * runComparison for asynchronous operations: verify, warm up both sides, then alternating rounds (the
+ * side that goes first swaps every round) of sequential awaited operations; each rate is the median of
+ * its rounds. Same result shape as runComparison.
+ */
+export async function runAsyncComparison(
+  c: AsyncComparison,
+  options: AsyncRoundOptions = {},
+): Promise<ComparisonResult> {
+  const rounds = options.rounds ?? 15;
+  const roundMs = options.roundMs ?? 200;
+  const warmupMs = options.warmupMs ?? 500;
+  await c.verify?.();
+  await timeAsyncRound(c.subject.fn, warmupMs);
+  await timeAsyncRound(c.peer.fn, warmupMs);
+  const subjectRates: number[] = [];
+  const peerRates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      subjectRates.push(await timeAsyncRound(c.subject.fn, roundMs));
+      peerRates.push(await timeAsyncRound(c.peer.fn, roundMs));
+    } else {
+      peerRates.push(await timeAsyncRound(c.peer.fn, roundMs));
+      subjectRates.push(await timeAsyncRound(c.subject.fn, roundMs));
+    }
+  }
+  return toResult(c, c.subject.name, c.peer.name, median(subjectRates), median(peerRates));
+}
+
+function opsRate(ops: number): string {
   if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M op/s`;
   if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k op/s`;
   return `${ops.toFixed(0)} op/s`;
+}
+
+/** A byte rate in the unit that keeps two significant decimals readable. */
+function byteRate(gbps: number): string {
+  if (gbps >= 1) return `${gbps.toFixed(2)} GB/s`;
+  if (gbps >= 1e-3) return `${(gbps * 1e3).toFixed(1)} MB/s`;
+  return `${(gbps * 1e6).toFixed(1)} kB/s`;
+}
+
+function rate(ops: number, gbps: number | undefined, show: RateDisplay | undefined): string {
+  if (gbps === undefined || show === "ops") return opsRate(ops);
+  if (show === "both") return `${opsRate(ops)}, ${byteRate(gbps)}`;
+  return `${gbps.toFixed(2)} GB/s`;
 }
 
 /** One plain-text table of every comparison: subject, peer, both rates, and the ratio. */
@@ -145,8 +251,8 @@ export function formatTable(results: ComparisonResult[]): string {
     r.title,
     r.subject,
     r.peer,
-    rate(r.subjectOpsPerSec, r.subjectGBps),
-    rate(r.peerOpsPerSec, r.peerGBps),
+    rate(r.subjectOpsPerSec, r.subjectGBps, r.show),
+    rate(r.peerOpsPerSec, r.peerGBps, r.show),
     `${r.ratio.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

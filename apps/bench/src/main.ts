@@ -8,14 +8,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import {
+  type AsyncSuite,
   allNotes,
   type Comparison,
   type ComparisonResult,
   formatTable,
   formatTargets,
+  runAsyncComparison,
   runComparison,
 } from "./harness";
 import { osiSuite } from "./suites/osi";
+import { wsEchoSuite } from "./suites/ws-echo";
 import { wsFrameSuite } from "./suites/ws-frame";
 
 const args = process.argv.slice(2);
@@ -26,16 +29,40 @@ const suites: Array<[string, () => Comparison[]]> = [
   ["osi", osiSuite],
   ["ws-frame", wsFrameSuite],
 ];
+/** Suites of asynchronous operations (network round trips), run after the synchronous ones. */
+const asyncSuites: Array<[string, () => AsyncSuite]> = [["ws-echo", wsEchoSuite]];
+
+const selected = (suite: string, title: string) =>
+  !filter || `${suite} ${title}`.toLowerCase().includes(filter);
 
 const results: ComparisonResult[] = [];
 console.log(`@proto bench: Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} x${cpus().length}`);
 for (const [suite, make] of suites) {
   for (const comparison of make()) {
-    if (filter && !`${suite} ${comparison.title}`.toLowerCase().includes(filter)) continue;
+    if (!selected(suite, comparison.title)) continue;
     process.stdout.write(`  ${comparison.title} ...`);
     const result = runComparison(comparison, quick ? { rounds: 5, roundMs: 20, warmupMs: 50 } : {});
     process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
     results.push(result);
+  }
+}
+for (const [suite, make] of asyncSuites) {
+  const { comparisons, setup, teardown } = make();
+  const chosen = comparisons.filter((c) => selected(suite, c.title));
+  if (chosen.length === 0) continue;
+  await setup?.();
+  try {
+    for (const comparison of chosen) {
+      process.stdout.write(`  ${comparison.title} ...`);
+      const result = await runAsyncComparison(
+        comparison,
+        quick ? { rounds: 5, roundMs: 50, warmupMs: 100 } : {},
+      );
+      process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
+      results.push(result);
+    }
+  } finally {
+    await teardown?.();
   }
 }
 console.log(`\n${formatTable(results)}\n`);
