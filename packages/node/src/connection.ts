@@ -58,6 +58,8 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
 
   private readonly socket: Duplex;
   private readonly session: WebSocketSession;
+  /** True while a read's events are dispatched: sends are queued and written together afterwards. */
+  private dispatching = false;
   private readonly tuning: ResolvedTuning;
   private readonly heartbeat: Heartbeat | undefined;
   private current: ConnectionState = "open";
@@ -81,6 +83,10 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
       role: options.role,
       maxMessageSize: this.tuning.maxMessageSize,
       extensions: [...this.extensions],
+      // Socket chunks are fresh buffers nobody else holds: unmask them where they lie, and write large
+      // payloads without copying them into the frame (as ws does; see send()).
+      unmaskInPlace: true,
+      zeroCopySend: true,
     });
     if (socket instanceof Socket) {
       socket.setNoDelay(true);
@@ -113,7 +119,9 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   /**
    * Sends a text (string) or binary (Uint8Array) message. Returns `socket.write`'s verdict: false means
    * the socket's buffer is full; wait for `drain` before sending more. Throws NODE_INVALID_STATE unless
-   * `state` is "open".
+   * `state` is "open". A server writes binary payloads of 16 KiB or more without copying them (as `ws`
+   * does): do not modify such a buffer after sending it. Received binary messages are views into the
+   * socket's own chunks, unmasked in place.
    */
   send(data: string | Uint8Array): boolean {
     if (this.current !== "open") {
@@ -173,7 +181,15 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   private receive(bytes: Uint8Array): void {
     const events = this.session.receive(bytes);
     this.flush(); // automatic pongs and Close replies go out before anyone hears of the events
-    for (const event of events) this.dispatch(event);
+    // What listeners send while this read's events are dispatched goes out in one write afterwards:
+    // a read carrying many messages costs one syscall for all their replies, not one each.
+    this.dispatching = true;
+    try {
+      for (const event of events) this.dispatch(event);
+    } finally {
+      this.dispatching = false;
+      this.flush();
+    }
   }
 
   private dispatch(event: WebSocketEvent): void {
@@ -244,15 +260,19 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
 
   /** Writes what the session queued; returns socket.write's verdict (true when nothing was queued). */
   private flush(): boolean {
+    if (this.dispatching)
+      return this.socket.writableLength + this.session.bufferedAmount < this.socket.writableHighWaterMark;
     const chunks = this.session.dataToSendChunks();
     if (chunks.length === 0) return this.socket.writableLength < this.socket.writableHighWaterMark;
     if (!this.socket.writable) return false;
     if (chunks.length === 1) return this.socket.write(chunks[0]!);
+    // One writev for a frame's header and its zero-copy payload (or several frames). While corked,
+    // write() reports "full" for bytes the kernel may then take at once, so the verdict is what is still
+    // buffered after uncork().
     this.socket.cork();
-    let ok = true;
-    for (const chunk of chunks) ok = this.socket.write(chunk);
+    for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
-    return ok;
+    return this.socket.writableLength < this.socket.writableHighWaterMark;
   }
 
   private armCloseTimer(): void {

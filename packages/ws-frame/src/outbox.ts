@@ -6,20 +6,39 @@ import { frameHeaderLength, writeFrameHeader } from "./frame";
 import { mask } from "./mask";
 import type { MaskKeyPool } from "./random";
 
+/** Below this a copy into one frame buffer is cheaper than a second chunk to write. */
+const ZERO_COPY_MIN = 16 * 1024;
+
 export class Outbox {
   private readonly keys: MaskKeyPool | undefined;
   private chunks: Uint8Array[] = [];
   /** Bytes queued and not yet taken. */
   bytes = 0;
 
-  /** `keys`: the client's masking-key source; undefined for a server, which never masks (§5.1). */
-  constructor(keys: MaskKeyPool | undefined) {
+  private readonly zeroCopy: boolean;
+
+  /**
+   * `keys`: the client's masking-key source; undefined for a server, which never masks (§5.1).
+   * `zeroCopy`: queue large unmasked payloads by reference.
+   */
+  constructor(keys: MaskKeyPool | undefined, zeroCopy = false) {
     this.keys = keys;
+    this.zeroCopy = zeroCopy;
   }
 
-  /** Frames `payload` behind the header byte `first` and queues it. The payload is copied. */
+  /**
+   * Frames `payload` behind the header byte `first` and queues it. The payload is copied, except a large
+   * unmasked one with zeroCopy, which is queued by reference after its header.
+   */
   queue(first: number, payload: Uint8Array): void {
     const key = this.keys?.next();
+    if (this.zeroCopy && key === undefined && payload.length >= ZERO_COPY_MIN) {
+      const header = new Uint8Array(frameHeaderLength(payload.length, false));
+      writeFrameHeader(header, 0, first, payload.length, undefined);
+      this.chunks.push(header, payload);
+      this.bytes += header.length + payload.length;
+      return;
+    }
     const headerLength = frameHeaderLength(payload.length, key !== undefined);
     const out = new Uint8Array(headerLength + payload.length);
     writeFrameHeader(out, 0, first, payload.length, key);

@@ -1,5 +1,5 @@
 /** Public types of WebSocketSession: options with their defaults, events, state. */
-import type { WsFrameError } from "./errors";
+import { WsFrameError } from "./errors";
 import type { WebSocketExtension } from "./extension";
 import type { Role } from "./frame-parser";
 
@@ -51,6 +51,18 @@ export interface WebSocketSessionOptions {
    * instead of one `text` / `binary` event per message (default false). Limits still apply.
    */
   streaming?: boolean;
+  /**
+   * Unmask received payloads inside the buffers given to `receive()` instead of copying them, and hand
+   * out views of them (default false: your input is never modified). Set it when you pass buffers you
+   * never reuse, such as Node socket chunks.
+   */
+  unmaskInPlace?: boolean;
+  /**
+   * Queue payloads of 16 KiB or more by reference instead of copying them into the frame, when they are
+   * sent unmasked (a server); `dataToSendChunks()` then hands out the header and your buffer separately
+   * (default false). Do not modify a buffer between sending it and taking the chunks.
+   */
+  zeroCopySend?: boolean;
 }
 
 export type WebSocketEvent =
@@ -78,4 +90,24 @@ export interface SendOptions {
    * a call that has `fin: true` (default). Extensions do not transform fragmented messages.
    */
   fin?: boolean;
+}
+
+function positiveLimit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || (!Number.isInteger(value) && value !== Number.POSITIVE_INFINITY)) {
+    throw new WsFrameError("WS_INVALID_ARGUMENT", `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** The five limits of `options`, defaults filled in; throws WS_INVALID_ARGUMENT for a bad value. */
+export function resolveLimits(options: WebSocketSessionOptions) {
+  const d = SESSION_DEFAULTS;
+  return {
+    maxFramePayload: positiveLimit("maxFramePayload", options.maxFramePayload, d.maxFramePayload),
+    maxMessageSize: positiveLimit("maxMessageSize", options.maxMessageSize, d.maxMessageSize),
+    maxFragments: positiveLimit("maxFragments", options.maxFragments, d.maxFragments),
+    maxBufferedBytes: positiveLimit("maxBufferedBytes", options.maxBufferedBytes, d.maxBufferedBytes),
+    maxPendingPongs: positiveLimit("maxPendingPongs", options.maxPendingPongs, d.maxPendingPongs),
+  };
 }

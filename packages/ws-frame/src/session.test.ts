@@ -282,6 +282,48 @@ describe("caller memory", () => {
   });
 });
 
+describe("unmaskInPlace and zeroCopySend", () => {
+  it("unmaskInPlace unmasks inside the given buffer and hands out views of it", () => {
+    const input = new Uint8Array(
+      join(c({ opcode: 2, payload: Uint8Array.of(9, 8, 7) }), c({ opcode: 1, payload: text("hi") })),
+    );
+    const events = server({ unmaskInPlace: true }).receive(input);
+    expect(events).toEqual([
+      { type: "binary", data: Uint8Array.of(9, 8, 7) },
+      { type: "text", data: "hi" },
+    ]);
+    const data = (events[0] as { data: Uint8Array }).data;
+    expect(data.buffer).toBe(input.buffer); // a view, no copy
+    expect(input.subarray(6, 9)).toEqual(Uint8Array.of(9, 8, 7)); // unmasked where it lay
+  });
+
+  it("unmaskInPlace keeps the mask phase across pieces", () => {
+    const wire = c({ opcode: 2, payload: new Uint8Array(100).map((_, i) => i) });
+    const s = server({ unmaskInPlace: true });
+    expect([...s.receive(wire.slice(0, 37)), ...s.receive(wire.slice(37))]).toEqual([
+      { type: "binary", data: new Uint8Array(100).map((_, i) => i) },
+    ]);
+  });
+
+  it("zeroCopySend queues a large unmasked payload by reference after its header", () => {
+    const big = new Uint8Array(20_000).fill(3);
+    const s = server({ zeroCopySend: true });
+    s.sendBinary(big);
+    s.sendBinary(Uint8Array.of(1));
+    const chunks = s.dataToSendChunks();
+    expect(chunks).toHaveLength(3);
+    expect(chunks[1]).toBe(big);
+    expect(new FrameDecoder({ role: "client" }).push(join(...chunks)).map((f) => f.payload.length)).toEqual([
+      20_000, 1,
+    ]);
+    const client = new WebSocketSession({ role: "client", zeroCopySend: true });
+    client.sendBinary(big); // masked: always copied
+    const [frame] = client.dataToSendChunks();
+    expect(frame!.length).toBe(20_000 + 8);
+    expect(big.every((b) => b === 3)).toBe(true);
+  });
+});
+
 describe("extensions", () => {
   /** A toy extension owning RSV1: payloads are sent and received reversed. */
   const reverse = (): WebSocketExtension => ({

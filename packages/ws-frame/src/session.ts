@@ -12,6 +12,7 @@ import { protocolError, WsFrameError } from "./errors";
 import type { ExtensionFrameInfo, ExtensionMessageDecoder, WebSocketExtension } from "./extension";
 import { firstHeaderByte, MAX_CONTROL_PAYLOAD } from "./frame";
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
+import { mask } from "./mask";
 import { Opcode } from "./opcode";
 import { Outbox } from "./outbox";
 import { Assembler, concat, copyBytes, unmaskCopy, unmaskScratch } from "./payload";
@@ -19,7 +20,7 @@ import { MaskKeyPool } from "./random";
 import { nextState, type SessionInput } from "./session-state";
 import {
   type Role,
-  SESSION_DEFAULTS,
+  resolveLimits,
   type SendOptions,
   type SessionState,
   type WebSocketEvent,
@@ -37,14 +38,6 @@ const RSV2 = 2;
 const RSV3 = 1;
 const encoder = new TextEncoder();
 
-function positiveLimit(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0) || (!Number.isInteger(value) && value !== Number.POSITIVE_INFINITY)) {
-    throw new WsFrameError("WS_INVALID_ARGUMENT", `${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
 export class WebSocketSession implements FrameSink {
   readonly role: Role;
   private current: SessionState = "open";
@@ -60,6 +53,7 @@ export class WebSocketSession implements FrameSink {
   private readonly ownedRsv: number;
 
   private readonly outbox: Outbox;
+  private readonly inPlace: boolean;
   private events: WebSocketEvent[] = [];
   private pendingPongs = 0;
 
@@ -81,12 +75,12 @@ export class WebSocketSession implements FrameSink {
       throw new WsFrameError("WS_INVALID_ARGUMENT", `role must be "client" or "server", got ${options.role}`);
     }
     this.role = options.role;
-    const d = SESSION_DEFAULTS;
-    const maxFramePayload = positiveLimit("maxFramePayload", options.maxFramePayload, d.maxFramePayload);
-    this.maxMessageSize = positiveLimit("maxMessageSize", options.maxMessageSize, d.maxMessageSize);
-    this.maxFragments = positiveLimit("maxFragments", options.maxFragments, d.maxFragments);
-    this.maxBufferedBytes = positiveLimit("maxBufferedBytes", options.maxBufferedBytes, d.maxBufferedBytes);
-    this.maxPendingPongs = positiveLimit("maxPendingPongs", options.maxPendingPongs, d.maxPendingPongs);
+    const limits = resolveLimits(options);
+    const maxFramePayload = limits.maxFramePayload;
+    this.maxMessageSize = limits.maxMessageSize;
+    this.maxFragments = limits.maxFragments;
+    this.maxBufferedBytes = limits.maxBufferedBytes;
+    this.maxPendingPongs = limits.maxPendingPongs;
     this.autoPong = options.autoPong ?? true;
     this.streaming = options.streaming ?? false;
     this.parser = new FrameParser(this.role, maxFramePayload);
@@ -100,7 +94,11 @@ export class WebSocketSession implements FrameSink {
       owned |= bits;
     }
     this.ownedRsv = owned;
-    this.outbox = new Outbox(this.role === "client" ? new MaskKeyPool(options.randomSource) : undefined);
+    this.outbox = new Outbox(
+      this.role === "client" ? new MaskKeyPool(options.randomSource) : undefined,
+      options.zeroCopySend ?? false,
+    );
+    this.inPlace = options.unmaskInPlace ?? false;
   }
 
   /** "open", "closing" (we sent Close, awaiting the peer's), or "closed". */
@@ -235,8 +233,8 @@ export class WebSocketSession implements FrameSink {
       this.messageSize += raw.length;
       if (this.messageOpcode === Opcode.BINARY && !this.streaming) {
         if (final && this.binary === undefined && position === 0 && this.fragments === 1) {
-          // The whole message in one piece: a view (unmasked) or a single unmasking copy.
-          this.events.push({ type: "binary", data: header.masked ? unmaskCopy(header, raw, 0) : raw });
+          // The whole message in one piece: a view (unmasked, or unmasked in place) or one unmasking copy.
+          this.events.push({ type: "binary", data: header.masked ? this.unmasked(header, raw, 0) : raw });
           this.messageOpcode = 0;
           return;
         }
@@ -247,9 +245,9 @@ export class WebSocketSession implements FrameSink {
         const isText = this.messageOpcode === Opcode.TEXT;
         const piece = !header.masked
           ? raw
-          : isText
-            ? unmaskScratch(header, raw, position)
-            : unmaskCopy(header, raw, position);
+          : this.inPlace || !isText
+            ? this.unmasked(header, raw, position)
+            : unmaskScratch(header, raw, position);
         this.deliver(piece, final, header.masked);
       }
     } else {
@@ -281,6 +279,13 @@ export class WebSocketSession implements FrameSink {
   }
 
   // ---- incoming --------------------------------------------------------------------------------------
+
+  /** The unmasked piece: `raw` itself, unmasked in place, with `unmaskInPlace`; otherwise a copy. */
+  private unmasked(header: FrameHeader, raw: Uint8Array, position: number): Uint8Array {
+    if (!this.inPlace) return unmaskCopy(header, raw, position);
+    mask(raw, header.maskKey!, position);
+    return raw;
+  }
 
   /** Text in either mode, and binary in streaming mode: validate/decode the piece and emit or keep it. */
   private deliver(piece: Uint8Array, final: boolean, owned: boolean): void {

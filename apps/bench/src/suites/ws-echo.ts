@@ -112,6 +112,25 @@ class EchoClient {
     });
   }
 
+  /** Sends `count` messages at once and resolves when all `count` echoes are back (pipelined). */
+  burst(payload: Buffer, count: number): Promise<void> {
+    if (this.waiting) return Promise.reject(new Error("a round trip is already in flight"));
+    return new Promise<void>((resolve, reject) => {
+      let left = count;
+      const next = () => {
+        this.waiting = {
+          resolve: () => {
+            if (--left === 0) resolve();
+            else next();
+          },
+          reject,
+        };
+      };
+      next();
+      for (let i = 0; i < count; i++) this.socket.send(payload, { binary: true });
+    });
+  }
+
   /** A clean close, or a terminated socket when the server does not answer within 2 s. */
   close(): Promise<void> {
     if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
@@ -175,6 +194,24 @@ export function wsEchoSuite(): AsyncSuite {
       },
     };
   });
+  // Pipelined: 32 messages in flight, so the server's per-message work (and how many writes it makes
+  // for a read full of messages) weighs more than the shared client's latency.
+  const WINDOW = 32;
+  for (const { size, label } of SIZES.slice(0, 2)) {
+    const payload = randomBytes(size);
+    comparisons.push({
+      title: `WebSocket echo, ${label} x${WINDOW} in flight`,
+      bytesPerOp: size * WINDOW,
+      show: "both",
+      target: TARGET,
+      subject: { name: "@proto/node server", fn: () => need(started.protoClient).burst(payload, WINDOW) },
+      peer: { name: WS_NAME, fn: () => need(started.wsClient).burst(payload, WINDOW) },
+      verify: async () => {
+        await need(started.protoClient).burst(payload, WINDOW);
+        await need(started.wsClient).burst(payload, WINDOW);
+      },
+    });
+  }
   return {
     comparisons,
     setup: async () => {
