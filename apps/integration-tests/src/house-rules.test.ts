@@ -81,28 +81,6 @@ describe("house rules", () => {
       for (const d of imported) expect(deps, `${d} imported but not a dependency`).toContain(d);
     });
 
-    it.skipIf(dir === "node")(
-      "keeps its core sans-IO: no clocks, randomness, Node APIs or Buffer (§1, §2)",
-      () => {
-        const offences: string[] = [];
-        for (const file of files) {
-          const code = codeOnly(readFileSync(file, "utf8"));
-          const rel = relative(ROOT, file);
-          if (/\bDate\.now\s*\(|\bnew Date\s*\(\s*\)/.test(code)) offences.push(`${rel}: reads the clock`);
-          if (/\bMath\.random\s*\(/.test(code)) offences.push(`${rel}: Math.random`);
-          if (/\bBuffer\b/.test(code)) offences.push(`${rel}: Buffer`);
-          if (/\bprocess\./.test(code)) offences.push(`${rel}: process`);
-          if (/\b(setTimeout|setInterval|setImmediate)\s*\(/.test(code)) offences.push(`${rel}: timer`);
-        }
-        const raw = files.map((f) => [f, readFileSync(f, "utf8")] as const);
-        for (const [f, text] of raw) {
-          if (/from\s+["']node:|require\(["']node:/.test(text))
-            offences.push(`${relative(ROOT, f)}: node: import`);
-        }
-        expect(offences).toEqual([]);
-      },
-    );
-
     it("keeps files small (CONVENTIONS §3: aim under ~400 lines)", () => {
       const big = files
         .map((f) => [relative(ROOT, f), readFileSync(f, "utf8").split("\n").length] as const)
@@ -124,5 +102,31 @@ describe("house rules", () => {
       }
       expect(readme).toContain(`npm i @proto/${dir}`);
     });
+  });
+
+  it.each(packages.filter((d) => d !== "node"))(
+    "@proto/%s keeps its core sans-IO: no clocks, randomness, Node APIs or Buffer (§1, §2)",
+    (dir) => {
+      const offences: string[] = [];
+      for (const file of sourceFiles(join(PACKAGES, dir, "src"))) {
+        const text = readFileSync(file, "utf8");
+        const code = codeOnly(text);
+        const rel = relative(ROOT, file);
+        if (/\bDate\.now\s*\(|\bnew Date\s*\(\s*\)/.test(code)) offences.push(`${rel}: reads the clock`);
+        if (/\bMath\.random\s*\(/.test(code)) offences.push(`${rel}: Math.random`);
+        if (/\bBuffer\b/.test(code)) offences.push(`${rel}: Buffer`);
+        if (/\bprocess\./.test(code)) offences.push(`${rel}: process`);
+        if (/\b(setTimeout|setInterval|setImmediate)\s*\(/.test(code)) offences.push(`${rel}: timer`);
+        if (/from\s+["']node:|require\(["']node:/.test(text)) offences.push(`${rel}: node: import`);
+      }
+      expect(offences).toEqual([]);
+    },
+  );
+
+  it("@proto/node is the one package that binds Node: it imports node:net/http/tls (§0)", () => {
+    const files = sourceFiles(join(PACKAGES, "node", "src"));
+    expect(files.map((f) => readFileSync(f, "utf8")).join("\n")).toMatch(
+      /from\s+["']node:(net|http|tls)["']/,
+    );
   });
 });
