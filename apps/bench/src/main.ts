@@ -17,6 +17,7 @@ import {
   runAsyncComparison,
   runComparison,
 } from "./harness";
+import { hpackSuite } from "./suites/hpack";
 import { osiSuite } from "./suites/osi";
 import { wsEchoSuite } from "./suites/ws-echo";
 import { wsFrameSuite } from "./suites/ws-frame";
@@ -28,6 +29,7 @@ const filter = args.find((a) => !a.startsWith("--"))?.toLowerCase();
 const suites: Array<[string, () => Comparison[]]> = [
   ["osi", osiSuite],
   ["ws-frame", wsFrameSuite],
+  ["hpack", hpackSuite],
 ];
 /** Suites of asynchronous operations (network round trips), run after the synchronous ones. */
 const asyncSuites: Array<[string, () => AsyncSuite]> = [["ws-echo", wsEchoSuite]];

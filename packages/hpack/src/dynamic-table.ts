@@ -29,7 +29,7 @@ export class DynamicTable implements DynamicTableView {
   private currentSize = 0;
   private max: number;
   /** Newest insertion id for each (name, value) and each name, for the encoder's lookups. */
-  private readonly pairs = new Map<string, number>();
+  private readonly pairs = new Map<string, Map<string, number>>();
   private readonly byName = new Map<string, number>();
   private readonly indexed: boolean;
 
@@ -71,7 +71,7 @@ export class DynamicTable implements DynamicTableView {
 
   /** Dynamic index (1 = newest) of the exact pair, or 0. */
   findPair(name: string, value: string): number {
-    const id = this.pairs.get(`${name}\u0000${value}`);
+    const id = this.pairs.get(name)?.get(value);
     return id === undefined ? 0 : this.inserted - id;
   }
 
@@ -93,7 +93,9 @@ export class DynamicTable implements DynamicTableView {
     this.values.push(value);
     this.ids.push(this.inserted);
     if (this.indexed) {
-      this.pairs.set(`${name}\u0000${value}`, this.inserted);
+      let values = this.pairs.get(name);
+      if (values === undefined) this.pairs.set(name, (values = new Map()));
+      values.set(value, this.inserted);
       this.byName.set(name, this.inserted);
     }
     this.inserted++;
@@ -113,8 +115,8 @@ export class DynamicTable implements DynamicTableView {
       const id = this.ids[this.head]!;
       this.currentSize -= entrySize(name, value);
       if (this.indexed) {
-        const key = `${name}\u0000${value}`;
-        if (this.pairs.get(key) === id) this.pairs.delete(key);
+        const values = this.pairs.get(name);
+        if (values?.get(value) === id) values.delete(value);
         if (this.byName.get(name) === id) this.byName.delete(name);
       }
       this.head++;

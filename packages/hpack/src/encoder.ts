@@ -129,8 +129,7 @@ export class HpackEncoder {
       (name === "cookie" && value.length < 20);
     if (!sensitive) {
       // §6.1: an exact match is one indexed field.
-      const exact =
-        STATIC_PAIRS.get(`${name}\u0000${value}`) ?? this.dynamicIndex(this.table.findPair(name, value));
+      const exact = STATIC_PAIRS.get(name)?.get(value) ?? this.dynamicIndex(this.table.findPair(name, value));
       if (exact > 0) {
         writeInteger(this.out, exact, 7, 0x80);
         this.remember(name, value);

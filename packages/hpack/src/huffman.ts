@@ -115,6 +115,11 @@ export function huffmanDecode(
 
 /** A latin1 string of bytes[start, end). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 16) {
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
   if (end - start <= 2048)
     return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   let s = "";

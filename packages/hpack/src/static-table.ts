@@ -69,10 +69,16 @@ export const STATIC_TABLE: ReadonlyArray<readonly [string, string]> = Object.fre
 
 export const STATIC_TABLE_LENGTH = 61;
 
-/** Exact (name, value) → lowest static index, and name → lowest static index. */
-export const STATIC_PAIRS: ReadonlyMap<string, number> = new Map(
-  [...STATIC_TABLE.entries()].reverse().map(([i, [n, v]]) => [`${n}\u0000${v}`, i + 1]),
-);
+/** name → (value → lowest static index) for exact matches, and name → lowest static index. */
+export const STATIC_PAIRS: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
+  const pairs = new Map<string, Map<string, number>>();
+  STATIC_TABLE.forEach(([n, v], i) => {
+    let values = pairs.get(n);
+    if (values === undefined) pairs.set(n, (values = new Map()));
+    if (!values.has(v)) values.set(v, i + 1);
+  });
+  return pairs;
+})();
 export const STATIC_NAMES: ReadonlyMap<string, number> = new Map(
   [...STATIC_TABLE.entries()].reverse().map(([i, [n]]) => [n, i + 1]),
 );
