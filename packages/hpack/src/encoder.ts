@@ -46,6 +46,22 @@ const CHURNING = new Set([
 /** Recent values remembered per name, to notice repeats. */
 const REMEMBERED_VALUES = 8;
 
+/** Names whose facts an encoder caches. */
+const MAX_NAMES = 1024;
+
+interface NameInfo {
+  staticIndex: number;
+  staticValues: ReadonlyMap<string, number> | undefined;
+  alwaysSensitive: boolean;
+  recent: string[] | undefined;
+}
+
+function remember(recent: string[], value: string): void {
+  if (recent.includes(value)) return;
+  recent.push(value);
+  if (recent.length > REMEMBERED_VALUES) recent.shift();
+}
+
 /** A growable byte buffer. */
 class Writer {
   buf = new Uint8Array(256);
@@ -69,7 +85,7 @@ export class HpackEncoder {
   private readonly indexing: "adaptive" | "all" | "none";
   private pendingMin: number | undefined;
   private pendingFinal = 0;
-  private readonly recent = new Map<string, string[]>();
+  private readonly names = new Map<string, NameInfo>();
   private readonly out = new Writer();
 
   constructor(options: HpackEncoderOptions = {}) {
@@ -121,24 +137,41 @@ export class HpackEncoder {
     this.table.setMaxSize(size);
   }
 
+  /** What this encoder knows about a name, looked up once per field. */
+  private info(name: string): NameInfo {
+    let info = this.names.get(name);
+    if (info === undefined) {
+      info = {
+        staticIndex: STATIC_NAMES.get(name) ?? 0,
+        staticValues: STATIC_PAIRS.get(name),
+        alwaysSensitive: name === "authorization" || name === "proxy-authorization",
+        // A churning name's recent values, to notice when one repeats; undefined for other names.
+        recent: CHURNING.has(name) ? [] : undefined,
+      };
+      // Bounded: a flood of distinct names (a proxy forwarding a client's) cannot grow it without limit.
+      if (this.names.size < MAX_NAMES) this.names.set(name, info);
+    }
+    return info;
+  }
+
   private field(name: string, value: string): void {
+    const info = this.info(name);
     const sensitive =
-      (this.neverIndex?.(name, value) ?? false) ||
-      name === "authorization" ||
-      name === "proxy-authorization" ||
-      (name === "cookie" && value.length < 20);
+      info.alwaysSensitive ||
+      (name === "cookie" && value.length < 20) ||
+      (this.neverIndex !== undefined && this.neverIndex(name, value));
     if (!sensitive) {
       // §6.1: an exact match is one indexed field.
-      const exact = STATIC_PAIRS.get(name)?.get(value) ?? this.dynamicIndex(this.table.findPair(name, value));
+      const exact = info.staticValues?.get(value) ?? this.dynamicIndex(this.table.findPair(name, value));
       if (exact > 0) {
         writeInteger(this.out, exact, 7, 0x80);
-        this.remember(name, value);
+        if (info.recent) remember(info.recent, value);
         return;
       }
     }
-    const nameIndex = STATIC_NAMES.get(name) ?? this.dynamicIndex(this.table.findName(name));
-    const index = !sensitive && this.shouldIndex(name, value);
-    this.remember(name, value);
+    const nameIndex = info.staticIndex || this.dynamicIndex(this.table.findName(name));
+    const index = !sensitive && this.shouldIndex(info, name, value);
+    if (info.recent) remember(info.recent, value);
     if (index) {
       writeInteger(this.out, nameIndex, 6, 0x40); // §6.2.1: 01xxxxxx
     } else {
@@ -153,24 +186,14 @@ export class HpackEncoder {
     return i === 0 ? 0 : i + STATIC_TABLE_LENGTH;
   }
 
-  private shouldIndex(name: string, value: string): boolean {
+  private shouldIndex(info: NameInfo, name: string, value: string): boolean {
     if (this.indexing === "none") return false;
     const size = entrySize(name, value);
     if (this.indexing === "all") return size <= this.table.maxSize;
     // An entry over three quarters of the table would flush most of what is there.
     if (size * 4 > this.table.maxSize * 3) return false;
-    if (!CHURNING.has(name)) return true;
     // A churning name's value is indexed once it has been seen again on this connection.
-    return this.recent.get(name)?.includes(value) ?? false;
-  }
-
-  private remember(name: string, value: string): void {
-    if (!CHURNING.has(name)) return;
-    let values = this.recent.get(name);
-    if (values === undefined) this.recent.set(name, (values = []));
-    if (values.includes(value)) return;
-    values.push(value);
-    if (values.length > REMEMBERED_VALUES) values.shift();
+    return info.recent === undefined || info.recent.includes(value);
   }
 
   /** §5.2 String Literal: Huffman when the mode says so (auto: only when strictly shorter). */
