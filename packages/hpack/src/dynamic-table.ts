@@ -94,7 +94,10 @@ export class DynamicTable implements DynamicTableView {
     this.ids.push(this.inserted);
     if (this.indexed) {
       let values = this.pairs.get(name);
-      if (values === undefined) this.pairs.set(name, (values = new Map()));
+      if (values === undefined) {
+        values = new Map();
+        this.pairs.set(name, values);
+      }
       values.set(value, this.inserted);
       this.byName.set(name, this.inserted);
     }

@@ -159,7 +159,7 @@ export class HpackEncoder {
     const sensitive =
       info.alwaysSensitive ||
       (name === "cookie" && value.length < 20) ||
-      (this.neverIndex !== undefined && this.neverIndex(name, value));
+      this.neverIndex?.(name, value) === true;
     if (!sensitive) {
       // §6.1: an exact match is one indexed field.
       const exact = info.staticValues?.get(value) ?? this.dynamicIndex(this.table.findPair(name, value));

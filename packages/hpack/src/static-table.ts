@@ -74,7 +74,10 @@ export const STATIC_PAIRS: ReadonlyMap<string, ReadonlyMap<string, number>> = ((
   const pairs = new Map<string, Map<string, number>>();
   STATIC_TABLE.forEach(([n, v], i) => {
     let values = pairs.get(n);
-    if (values === undefined) pairs.set(n, (values = new Map()));
+    if (values === undefined) {
+      values = new Map();
+      pairs.set(n, values);
+    }
     if (!values.has(v)) values.set(v, i + 1);
   });
   return pairs;
