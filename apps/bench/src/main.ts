@@ -17,6 +17,7 @@ import {
   runAsyncComparison,
   runComparison,
 } from "./harness";
+import { h2FrameSuite } from "./suites/h2-frame";
 import { hpackSuite } from "./suites/hpack";
 import { osiSuite } from "./suites/osi";
 import { wsEchoSuite } from "./suites/ws-echo";
@@ -30,6 +31,7 @@ const suites: Array<[string, () => Comparison[]]> = [
   ["osi", osiSuite],
   ["ws-frame", wsFrameSuite],
   ["hpack", hpackSuite],
+  ["h2-frame", h2FrameSuite],
 ];
 /** Suites of asynchronous operations (network round trips), run after the synchronous ones. */
 const asyncSuites: Array<[string, () => AsyncSuite]> = [["ws-echo", wsEchoSuite]];

@@ -3,6 +3,7 @@
  * error code to send; `streamId` is 0 for a connection error (GOAWAY, RFC 9113 §5.4.1) or the stream
  * for a stream error (RST_STREAM, §5.4.2); `code` is a stable string.
  */
+import type { Frame } from "./frame";
 import { ErrorCode } from "./registries";
 
 export type Http2ErrorCode =
@@ -40,16 +41,27 @@ export class Http2Error extends Error {
   get wireCode(): number {
     return this.errorCode;
   }
+  /**
+   * For a stream error on a frame that still decoded (a HEADERS whose priority names its own stream):
+   * the frame, so its header block can still be decompressed (RFC 9113 §4.3: HPACK state must stay in
+   * step even for frames that are discarded).
+   */
+  readonly frame: Frame | undefined;
   /** True for a connection error. */
   get isConnectionError(): boolean {
     return this.streamId === 0;
   }
 
-  constructor(code: Http2ErrorCode, message: string, options: { errorCode: number; streamId?: number }) {
+  constructor(
+    code: Http2ErrorCode,
+    message: string,
+    options: { errorCode: number; streamId?: number; frame?: Frame },
+  ) {
     super(message);
     this.code = code;
     this.errorCode = options.errorCode;
     this.streamId = options.streamId ?? 0;
+    this.frame = options.frame;
   }
 }
 

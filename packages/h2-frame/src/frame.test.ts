@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Http2Error } from "./errors";
-import { encodeFrame, type Frame, type FrameInit } from "./frame";
+import { encodeFrame, type Frame, type FrameInit, isFrameType } from "./frame";
 import { FrameDecoder } from "./frame-decoder";
 import { ErrorCode, Flags, FrameType } from "./registries";
 
@@ -131,6 +131,28 @@ describe("encodeFrame / FrameDecoder", () => {
     expect(decoder.push(new Uint8Array(0))).toEqual([
       { type: 8, flags: 0, streamId: 0, windowSizeIncrement: 5 },
     ]);
+  });
+
+  it("hands the decoded HEADERS to a self-dependency stream error, so its header block can still be decompressed (§4.3)", () => {
+    const wire = encodeFrame({
+      type: FrameType.HEADERS,
+      streamId: 5,
+      headerBlock: hex("8286"),
+      endStream: true,
+      endHeaders: true,
+      priority: { streamDependency: 5, exclusive: false, weight: 16 },
+    });
+    const error = caught(() => new FrameDecoder().push(wire));
+    expect([error.code, error.streamId]).toEqual(["H2_SELF_DEPENDENCY", 5]);
+    expect(error.frame).toMatchObject({ type: FrameType.HEADERS, streamId: 5, headerBlock: hex("8286") });
+  });
+
+  it("narrows frames by type with isFrameType", () => {
+    const [frame] = new FrameDecoder().push(
+      encodeFrame({ type: FrameType.PING, streamId: 0, ack: true, data: new Uint8Array(8) }),
+    );
+    expect(isFrameType(frame!, FrameType.PING) && frame.ack).toBe(true);
+    expect(isFrameType(frame!, FrameType.SETTINGS)).toBe(false);
   });
 
   it("fails an oversize frame from its header alone, and stays failed after a connection error", () => {

@@ -37,6 +37,14 @@ export type KnownFrame =
 /** Any frame. Unknown types carry their raw `payload`. */
 export type Frame = KnownFrame | UnknownFrame;
 
+/** Narrows a Frame by its type (`UnknownFrame.type` is any number, so `frame.type === X` alone cannot). */
+export function isFrameType<T extends KnownFrame["type"]>(
+  frame: Frame,
+  type: T,
+): frame is Extract<KnownFrame, { type: T }> {
+  return frame.type === type;
+}
+
 type WithOptionalFlags<T> = T extends unknown ? Omit<T, "flags"> & { flags?: number } : never;
 /** Frames as `encodeFrame` takes them: `flags` may be left out. */
 export type FrameInit = WithOptionalFlags<Frame>;

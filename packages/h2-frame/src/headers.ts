@@ -9,7 +9,7 @@
 import { connectionError } from "./errors";
 import type { FrameHeader } from "./frame-header";
 import { unpad } from "./padding";
-import { type Priority, readPriority } from "./priority";
+import { checkSelfDependency, type Priority, readPriority } from "./priority";
 import { ErrorCode, Flags, FrameType } from "./registries";
 
 export interface HeadersFrame {
@@ -38,7 +38,7 @@ export function decodeHeaders(h: FrameHeader, payload: Uint8Array): HeadersFrame
         "HEADERS too short for its priority fields",
         ErrorCode.FRAME_SIZE_ERROR,
       );
-    priority = readPriority(body, 0, h.streamId);
+    priority = readPriority(body, 0);
     body = body.subarray(5);
   }
   const frame: HeadersFrame = {
@@ -51,5 +51,5 @@ export function decodeHeaders(h: FrameHeader, payload: Uint8Array): HeadersFrame
   };
   if (priority) frame.priority = priority;
   if (padLength !== undefined) frame.padLength = padLength;
-  return frame;
+  return checkSelfDependency(frame, priority);
 }

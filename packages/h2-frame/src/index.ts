@@ -5,7 +5,7 @@
 export type { ContinuationFrame } from "./continuation";
 export type { DataFrame } from "./data";
 export { Http2Error, type Http2ErrorCode } from "./errors";
-export { encodeFrame, type Frame, type FrameInit, type KnownFrame } from "./frame";
+export { encodeFrame, type Frame, type FrameInit, isFrameType, type KnownFrame } from "./frame";
 export { decodeFramePayload, FrameDecoder, type FrameDecoderOptions } from "./frame-decoder";
 export { FRAME_HEADER_LENGTH, type FrameHeader, readFrameHeader } from "./frame-header";
 export type { GoawayFrame } from "./goaway";

@@ -6,7 +6,8 @@
  *     Exclusive (1), Stream Dependency (31), Weight (8),
  *   }
  */
-import { connectionError, streamError } from "./errors";
+import { connectionError, Http2Error, streamError } from "./errors";
+import type { Frame } from "./frame";
 import { type FrameHeader, readUint32, writeUint32 } from "./frame-header";
 import { ErrorCode, FrameType } from "./registries";
 
@@ -24,18 +25,28 @@ export interface PriorityFrame {
   priority: Priority;
 }
 
-export function readPriority(bytes: Uint8Array, offset: number, streamId: number): Priority {
+export function readPriority(bytes: Uint8Array, offset: number): Priority {
   const word = readUint32(bytes, offset);
-  const priority = {
+  return {
     streamDependency: word & 0x7fff_ffff,
     exclusive: word >= 0x8000_0000,
     weight: bytes[offset + 4]! + 1,
   };
-  // "A stream cannot depend on itself. An endpoint MUST treat this as a stream error of type PROTOCOL_ERROR."
-  if (priority.streamDependency === streamId) {
-    throw streamError("H2_SELF_DEPENDENCY", `stream ${streamId} depends on itself`, streamId);
+}
+
+/**
+ * "A stream cannot depend on itself. An endpoint MUST treat this as a stream error of type
+ * PROTOCOL_ERROR." The decoded frame travels with the error.
+ */
+export function checkSelfDependency<F extends Frame>(frame: F, priority: Priority | undefined): F {
+  if (priority !== undefined && priority.streamDependency === frame.streamId) {
+    throw new Http2Error("H2_SELF_DEPENDENCY", `stream ${frame.streamId} depends on itself`, {
+      errorCode: ErrorCode.PROTOCOL_ERROR,
+      streamId: frame.streamId,
+      frame,
+    });
   }
-  return priority;
+  return frame;
 }
 
 export function writePriority(out: Uint8Array, offset: number, p: Priority): void {
@@ -56,10 +67,9 @@ export function decodePriority(h: FrameHeader, payload: Uint8Array): PriorityFra
       ErrorCode.FRAME_SIZE_ERROR,
     );
   }
-  return {
-    type: FrameType.PRIORITY,
-    flags: h.flags,
-    streamId: h.streamId,
-    priority: readPriority(payload, 0, h.streamId),
-  };
+  const priority = readPriority(payload, 0);
+  return checkSelfDependency(
+    { type: FrameType.PRIORITY, flags: h.flags, streamId: h.streamId, priority },
+    priority,
+  );
 }
