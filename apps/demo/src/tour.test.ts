@@ -39,6 +39,19 @@ describe("terminal tour", () => {
     }
   });
 
+  it("shows the WebSocket accept of RFC 6455 §1.3 and a heartbeat answered by the session", () => {
+    expect(tour.text).toContain("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    expect(tour.text).toContain("81 85 37 fa 21 3d 7f 9f 4d 51 58"); // RFC 6455 §5.7 masked "Hello"
+    expect(tour.text).toMatch(/client sees: pong "hb-1"/);
+  });
+
+  it("shows HPACK's second request as one indexed byte per field, and the HEADERS frame around it", () => {
+    const second = /second request: (\d+) bytes/.exec(tour.text);
+    expect(Number(second?.[1])).toBe(7);
+    expect(tour.text.match(/ indexed #\d+/g)).toHaveLength(7);
+    expect(tour.text).toMatch(/type 01 = HEADERS, flags 05 = END_STREAM\|END_HEADERS/);
+  });
+
   it("marks every byte of a frame with its layer", () => {
     const map = decapsulate(readPcap(tour.pcap).records[3]!.data);
     const dump = hexdumpLayers(map);

@@ -13,6 +13,7 @@ import {
   writePcap,
 } from "@proto/osi";
 import { hexdumpLayers } from "./hexdump";
+import { hpackSection, http2Section, webSocketSection } from "./tour-protocols";
 
 export interface TourResult {
   /** Everything the tour prints. */
@@ -154,5 +155,14 @@ export function runTour(options: { color?: boolean } = {}): TourResult {
   });
   for (const p of conversation.packets) say(`  ${p.summary}`);
   const pcap = writePcap(conversation.packets, { linkType: conversation.linkType });
+  say();
+  say(bold("6. WebSocket: one handshake, then frames (and a heartbeat) on the same TCP connection"));
+  webSocketSection(say);
+  say();
+  say(bold("7. HTTP/2 header compression (HPACK): a repeated request shrinks to a byte per field"));
+  const block = hpackSection(say);
+  say();
+  say(bold("8. HTTP/2 binary framing"));
+  http2Section(say, block);
   return { text: out.join("\n"), pcap, packets: conversation.packets.length };
 }
