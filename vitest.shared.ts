@@ -4,7 +4,7 @@ import { defineProject } from "vitest/config";
 export const SOURCE_CONDITION = "@proto/source";
 
 export interface ProtoProjectOptions {
-  /** Per-test timeout in ms (default 10 s; real-peer suites raise it). */
+  /** Per-test timeout in ms (default 30 s: CI runs every suite at once on 2 cores; real-peer suites raise it). */
   testTimeout?: number;
   /** Extra include globs beside `src/**\/*.test.ts` and `test/**\/*.test.ts`. */
   include?: string[];
@@ -22,7 +22,7 @@ export function protoProject(name: string, options: ProtoProjectOptions = {}) {
       name,
       environment: "node",
       include: ["src/**/*.test.ts", "test/**/*.test.ts", ...(options.include ?? [])],
-      testTimeout: options.testTimeout ?? 10_000,
+      testTimeout: options.testTimeout ?? 30_000,
     },
   });
 }
