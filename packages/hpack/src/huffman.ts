@@ -69,6 +69,36 @@ export function huffmanEncode(text: string): Uint8Array {
 let scratch = new Uint8Array(256);
 
 /**
+ * A byte-at-a-time view of the generated 4-bit machine, built once on first use: for each state and input
+ * octet, the next state (bits 0-7), up to two symbols (bits 8-15, 16-23), how many (bits 24-25), whether
+ * EOS was decoded (bit 26) and whether the next state may end a string (bit 27). One lookup per octet.
+ */
+let BYTE_TABLE: Uint32Array | undefined;
+const B_FAIL = 1 << 26;
+const B_ACCEPT = 1 << 27;
+
+function byteTable(): Uint32Array {
+  if (BYTE_TABLE) return BYTE_TABLE;
+  const table = new Uint32Array(256 * 256);
+  for (let state = 0; state < 256; state++) {
+    for (let b = 0; b < 256; b++) {
+      let entry = 0;
+      let count = 0;
+      const first = HUFFMAN_DECODE[(state << 4) | (b >>> 4)]!;
+      if (first & FAIL) entry |= B_FAIL;
+      if (first & EMIT) entry |= ((first >>> 8) & 0xff) << (8 + 8 * count++);
+      const second = HUFFMAN_DECODE[((first & 0xff) << 4) | (b & 0x0f)]!;
+      if (second & FAIL) entry |= B_FAIL;
+      if (second & EMIT) entry |= ((second >>> 8) & 0xff) << (8 + 8 * count++);
+      if (second & ACCEPT) entry |= B_ACCEPT;
+      table[(state << 8) | b] = (entry | (count << 24) | (second & 0xff)) >>> 0;
+    }
+  }
+  BYTE_TABLE = table;
+  return table;
+}
+
+/**
  * Decodes Huffman-encoded bytes to a latin1 string. Throws HPACK_HUFFMAN_EOS, HPACK_HUFFMAN_PADDING, or
  * HPACK_STRING_TOO_LONG past `maxLength` decoded octets.
  */
@@ -78,32 +108,26 @@ export function huffmanDecode(
   end = bytes.length,
   maxLength = Number.POSITIVE_INFINITY,
 ): string {
+  const table = byteTable();
   // Each octet decodes to at most 8/5 symbols.
   const bound = Math.min(Math.ceil(((end - start) * 8) / 5), maxLength + 1);
-  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
+  if (scratch.length < bound + 2) scratch = new Uint8Array(Math.max(bound + 2, scratch.length * 2));
   const out = scratch;
   let n = 0;
   let state = 0;
   let accept = true;
   for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    let t = HUFFMAN_DECODE[(state << 4) | (b >>> 4)]!;
-    if (t & FAIL) throw new HpackError("HPACK_HUFFMAN_EOS", "EOS inside a Huffman-encoded string (§5.2)");
-    if (t & EMIT) {
-      if (n === maxLength)
-        throw new HpackError("HPACK_STRING_TOO_LONG", `a string longer than ${maxLength} octets`);
+    const t = table[(state << 8) | bytes[i]!]!;
+    if (t & B_FAIL) throw new HpackError("HPACK_HUFFMAN_EOS", "EOS inside a Huffman-encoded string (§5.2)");
+    const count = (t >>> 24) & 3;
+    if (count > 0) {
       out[n++] = (t >>> 8) & 0xff;
+      if (count === 2) out[n++] = (t >>> 16) & 0xff;
+      if (n > maxLength)
+        throw new HpackError("HPACK_STRING_TOO_LONG", `a string longer than ${maxLength} octets`);
     }
     state = t & 0xff;
-    t = HUFFMAN_DECODE[(state << 4) | (b & 0x0f)]!;
-    if (t & FAIL) throw new HpackError("HPACK_HUFFMAN_EOS", "EOS inside a Huffman-encoded string (§5.2)");
-    if (t & EMIT) {
-      if (n === maxLength)
-        throw new HpackError("HPACK_STRING_TOO_LONG", `a string longer than ${maxLength} octets`);
-      out[n++] = (t >>> 8) & 0xff;
-    }
-    state = t & 0xff;
-    accept = (t & ACCEPT) !== 0;
+    accept = (t & B_ACCEPT) !== 0;
   }
   // §5.2: "A padding strictly longer than 7 bits MUST be treated as a decoding error. A padding not
   // corresponding to the most significant bits of the code for the EOS symbol MUST be treated as a
