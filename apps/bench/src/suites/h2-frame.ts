@@ -9,19 +9,10 @@
  */
 import { encodeFrame, FrameDecoder, FrameType } from "@proto/h2-frame";
 import { addNote, type Comparison } from "../harness";
+import { xorshift } from "../random";
 
 /** Socket reads arrive in pieces of at most this much (libuv reads into 64 KiB buffers). */
 const READ_SIZE = 64 * 1024;
-
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
 
 function randomBytes(length: number, next: () => number): Uint8Array {
   const out = new Uint8Array(length);

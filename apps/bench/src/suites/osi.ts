@@ -5,18 +5,7 @@
  */
 import { internetChecksum } from "@proto/osi";
 import type { Comparison } from "../harness";
-
-function randomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { randomBytes } from "../random";
 
 /** The RFC 1071 §4.1 reference loop, to check the fast path computes the same sum before timing it. */
 function referenceChecksum(bytes: Uint8Array): number {

@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { encodeFrame, FrameDecoder, mask, WebSocketSession } from "@proto/ws-frame";
 import { addNote, type Comparison } from "../harness";
+import { xorshift } from "../random";
 
 const require = createRequire(import.meta.url);
 
@@ -140,16 +141,6 @@ function loadBufferutil(): { native: BufferUtil; binary: string } | { reason: st
 
 // ---------------------------------------------------------------------------------------------------
 // Workloads: N masked client messages, encoded once.
-
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
 
 function randomBytes(length: number, seed: number): Uint8Array {
   const next = xorshift(seed);
