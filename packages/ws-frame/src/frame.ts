@@ -137,11 +137,20 @@ export function encodeFrame(frame: FrameInit, options: EncodeFrameOptions = {}):
   if (maskKey !== undefined && maskKey.length !== 4) {
     throw new WsFrameError("WS_INVALID_ARGUMENT", `masking key must be 4 bytes, got ${maskKey.length}`);
   }
+  const first = firstHeaderByte(fin, frame.rsv1 === true, frame.rsv2 === true, frame.rsv3 === true, opcode);
+  return buildFrame(first, payload, maskKey);
+}
+
+/**
+ * A whole frame in one buffer: the header (first byte `first`), then the payload, masked with `maskKey`
+ * when given. The payload is copied, never changed. No checks: encodeFrame and the session's Outbox
+ * validate before calling.
+ */
+export function buildFrame(first: number, payload: Uint8Array, maskKey: Uint8Array | undefined): Uint8Array {
   const headerLength = frameHeaderLength(payload.length, maskKey !== undefined);
   const out = new Uint8Array(headerLength + payload.length);
-  const first = firstHeaderByte(fin, frame.rsv1 === true, frame.rsv2 === true, frame.rsv3 === true, opcode);
   writeFrameHeader(out, 0, first, payload.length, maskKey);
   out.set(payload, headerLength);
-  if (maskKey) mask(out.subarray(headerLength), maskKey);
+  if (maskKey !== undefined) mask(out.subarray(headerLength), maskKey);
   return out;
 }

@@ -2,8 +2,7 @@
  * The outgoing frame queue of a session: frames are built whole (header + payload in one buffer),
  * masked with a fresh key when the session is a client (RFC 6455 §5.3), and handed out by `take()`.
  */
-import { frameHeaderLength, writeFrameHeader } from "./frame";
-import { mask } from "./mask";
+import { buildFrame, frameHeaderLength, writeFrameHeader } from "./frame";
 import type { MaskKeyPool } from "./random";
 
 /** Below this a copy into one frame buffer is cheaper than a second chunk to write. */
@@ -39,11 +38,7 @@ export class Outbox {
       this.bytes += header.length + payload.length;
       return;
     }
-    const headerLength = frameHeaderLength(payload.length, key !== undefined);
-    const out = new Uint8Array(headerLength + payload.length);
-    writeFrameHeader(out, 0, first, payload.length, key);
-    out.set(payload, headerLength);
-    if (key !== undefined) mask(out.subarray(headerLength), key);
+    const out = buildFrame(first, payload, key);
     this.chunks.push(out);
     this.bytes += out.length;
   }

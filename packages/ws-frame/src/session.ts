@@ -9,7 +9,7 @@
  */
 import { CloseCode, decodeCloseBody, encodeCloseBody } from "./close-code";
 import { protocolError, WsFrameError } from "./errors";
-import type { ExtensionFrameInfo, ExtensionMessageDecoder, WebSocketExtension } from "./extension";
+import type { ExtensionFrameInfo, ExtensionMessageDecoder, RsvBits, WebSocketExtension } from "./extension";
 import { firstHeaderByte, MAX_CONTROL_PAYLOAD } from "./frame";
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
 import { mask } from "./mask";
@@ -37,6 +37,11 @@ const RSV1 = 4;
 const RSV2 = 2;
 const RSV3 = 1;
 const encoder = new TextEncoder();
+
+/** RSV bits as a mask (RSV1=4, RSV2=2, RSV3=1). */
+function rsvMask(bits: RsvBits): number {
+  return (bits.rsv1 ? RSV1 : 0) | (bits.rsv2 ? RSV2 : 0) | (bits.rsv3 ? RSV3 : 0);
+}
 
 export class WebSocketSession implements FrameSink {
   readonly role: Role;
@@ -87,7 +92,7 @@ export class WebSocketSession implements FrameSink {
     this.extensions = options.extensions ?? [];
     let owned = 0;
     for (const ext of this.extensions) {
-      const bits = (ext.rsv.rsv1 ? RSV1 : 0) | (ext.rsv.rsv2 ? RSV2 : 0) | (ext.rsv.rsv3 ? RSV3 : 0);
+      const bits = rsvMask(ext.rsv);
       if ((owned & bits) !== 0) {
         throw new WsFrameError("WS_INVALID_ARGUMENT", `extension ${ext.name} claims an RSV bit another owns`);
       }
@@ -174,7 +179,7 @@ export class WebSocketSession implements FrameSink {
   frameStart(header: FrameHeader): void {
     if (this.current === "closed") throw STOP;
     const { opcode } = header;
-    const rsv = (header.rsv1 ? RSV1 : 0) | (header.rsv2 ? RSV2 : 0) | (header.rsv3 ? RSV3 : 0);
+    const rsv = rsvMask(header);
     if (rsv !== 0) this.checkRsv(header, rsv);
     if (opcode >= Opcode.CLOSE) {
       this.control = undefined;
@@ -322,7 +327,7 @@ export class WebSocketSession implements FrameSink {
     }
     const info = this.frameInfo(header);
     for (const ext of this.extensions) {
-      const bits = (ext.rsv.rsv1 ? RSV1 : 0) | (ext.rsv.rsv2 ? RSV2 : 0) | (ext.rsv.rsv3 ? RSV3 : 0);
+      const bits = rsvMask(ext.rsv);
       if ((bits & rsv) !== 0) ext.validateFrame?.(info);
     }
   }
@@ -459,7 +464,7 @@ export class WebSocketSession implements FrameSink {
         if (!ext.encodeMessage) continue;
         const out = ext.encodeMessage(payload, { opcode });
         payload = out.payload;
-        rsv |= (out.rsv1 ? RSV1 : 0) | (out.rsv2 ? RSV2 : 0) | (out.rsv3 ? RSV3 : 0);
+        rsv |= rsvMask(out);
       }
     }
     this.sendingOpcode = fin ? 0 : opcode;
