@@ -6,7 +6,7 @@ import type { WebSocketExtension } from "@proto/ws-frame";
 import { computeAccept, generateKey, type RandomSource } from "./accept";
 import { HandshakeError, type HandshakeErrorCode } from "./errors";
 import type { HandshakeExtension } from "./extension";
-import { formatExtension, parseExtensions } from "./extensions-header";
+import { formatOffers, parseExtensions } from "./extensions-header";
 import { getHeaders, type HeaderList, type ResponseHead } from "./http-head";
 import { isOws, isToken, listHasToken, splitList } from "./tokens";
 
@@ -109,10 +109,8 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     lines.push(`Origin: ${options.origin}`);
   }
   if (protocols.length > 0) lines.push(`Sec-WebSocket-Protocol: ${protocols.join(", ")}`);
-  const offers = offered.flatMap((ext) =>
-    (ext.offer?.() ?? [[]]).map((params) => formatExtension(ext.name, params)),
-  );
-  if (offers.length > 0) lines.push(`Sec-WebSocket-Extensions: ${offers.join(", ")}`);
+  const offers = formatOffers(offered);
+  if (offers !== "") lines.push(`Sec-WebSocket-Extensions: ${offers}`);
   const extra = Array.isArray(options.headers) ? options.headers : Object.entries(options.headers ?? {});
   for (const [name, value] of extra) {
     if (RESERVED.has(name.toLowerCase())) throw invalid(`header ${name} is set by the handshake itself`);

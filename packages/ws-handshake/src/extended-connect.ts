@@ -8,7 +8,7 @@ import type { WebSocketExtension } from "@proto/ws-frame";
 import { configureAccepted } from "./client-handshake";
 import { HandshakeError } from "./errors";
 import type { HandshakeExtension } from "./extension";
-import { formatExtension } from "./extensions-header";
+import { formatOffers } from "./extensions-header";
 import type { HeaderList } from "./http-head";
 import { isToken, splitList } from "./tokens";
 
@@ -49,10 +49,8 @@ export function createExtendedConnectRequest(options: ExtendedConnectOptions): H
   ];
   if (options.origin !== undefined) headers.push(["origin", options.origin]);
   if (options.protocols?.length) headers.push(["sec-websocket-protocol", options.protocols.join(", ")]);
-  const offers = (options.extensions ?? []).flatMap((ext) =>
-    (ext.offer?.() ?? [[]]).map((params) => formatExtension(ext.name, params)),
-  );
-  if (offers.length > 0) headers.push(["sec-websocket-extensions", offers.join(", ")]);
+  const offers = formatOffers(options.extensions ?? []);
+  if (offers !== "") headers.push(["sec-websocket-extensions", offers]);
   return headers;
 }
 

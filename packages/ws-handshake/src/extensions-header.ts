@@ -90,3 +90,10 @@ export function parseExtensions(values: readonly string[]): ExtensionOffer[] {
 export function formatExtension(name: string, params: ExtensionParams): string {
   return [name, ...params.map(([k, v]) => (v === true ? k : `${k}=${v}`))].join("; ");
 }
+
+/** The Sec-WebSocket-Extensions value offering `extensions` (each offer one element), or "" for none. */
+export function formatOffers(extensions: readonly { name: string; offer?(): ExtensionParams[] }[]): string {
+  return extensions
+    .flatMap((ext) => (ext.offer?.() ?? [[]]).map((params) => formatExtension(ext.name, params)))
+    .join(", ");
+}
