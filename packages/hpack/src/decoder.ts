@@ -162,12 +162,6 @@ export class HpackDecoder {
         huffman = { name: nameHuffman, value: valueHuffman };
         if (incremental) this.table.add(name, value);
       }
-      if (this.updateRequired) {
-        throw new HpackError(
-          "HPACK_MISSING_TABLE_SIZE_UPDATE",
-          "the table size limit dropped: the block must start with a size update (§4.2)",
-        );
-      }
       sawField = true;
       listSize += entrySize(name, value);
       if (overflow === undefined) {
