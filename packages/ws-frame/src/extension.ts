@@ -15,6 +15,15 @@ export interface RsvBits {
   rsv3?: boolean;
 }
 
+export const RSV1 = 4;
+export const RSV2 = 2;
+export const RSV3 = 1;
+
+/** RSV bits as a mask (RSV1 = 4, RSV2 = 2, RSV3 = 1). */
+export function rsvMask(bits: RsvBits): number {
+  return (bits.rsv1 ? RSV1 : 0) | (bits.rsv2 ? RSV2 : 0) | (bits.rsv3 ? RSV3 : 0);
+}
+
 /** What an extension is told about a received frame that has one of its RSV bits set. */
 export interface ExtensionFrameInfo {
   opcode: number;

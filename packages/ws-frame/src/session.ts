@@ -9,7 +9,8 @@
  */
 import { CloseCode, decodeCloseBody, encodeCloseBody } from "./close-code";
 import { protocolError, WsFrameError } from "./errors";
-import type { ExtensionFrameInfo, ExtensionMessageDecoder, RsvBits, WebSocketExtension } from "./extension";
+import { type ExtensionMessageDecoder, RSV1, RSV2, RSV3, rsvMask } from "./extension";
+import { ExtensionChain } from "./extension-chain";
 import { firstHeaderByte, MAX_CONTROL_PAYLOAD } from "./frame";
 import { type FrameHeader, FrameParser, type FrameSink } from "./frame-parser";
 import { mask } from "./mask";
@@ -33,15 +34,7 @@ const STOP = Symbol("stop");
 const EMPTY = new Uint8Array(0);
 /** Bookkeeping bytes counted per held piece, so a flood of tiny fragments is charged for its overhead. */
 const PIECE_OVERHEAD = 64;
-const RSV1 = 4;
-const RSV2 = 2;
-const RSV3 = 1;
 const encoder = new TextEncoder();
-
-/** RSV bits as a mask (RSV1=4, RSV2=2, RSV3=1). */
-function rsvMask(bits: RsvBits): number {
-  return (bits.rsv1 ? RSV1 : 0) | (bits.rsv2 ? RSV2 : 0) | (bits.rsv3 ? RSV3 : 0);
-}
 
 export class WebSocketSession implements FrameSink {
   readonly role: Role;
@@ -53,9 +46,7 @@ export class WebSocketSession implements FrameSink {
   private readonly maxPendingPongs: number;
   private readonly autoPong: boolean;
   private readonly streaming: boolean;
-  private readonly extensions: readonly WebSocketExtension[];
-  /** RSV bits (RSV1=4, RSV2=2, RSV3=1) owned by a negotiated extension. */
-  private readonly ownedRsv: number;
+  private readonly extensions: ExtensionChain;
 
   private readonly outbox: Outbox;
   private readonly inPlace: boolean;
@@ -89,16 +80,7 @@ export class WebSocketSession implements FrameSink {
     this.autoPong = options.autoPong ?? true;
     this.streaming = options.streaming ?? false;
     this.parser = new FrameParser(this.role, maxFramePayload);
-    this.extensions = options.extensions ?? [];
-    let owned = 0;
-    for (const ext of this.extensions) {
-      const bits = rsvMask(ext.rsv);
-      if ((owned & bits) !== 0) {
-        throw new WsFrameError("WS_INVALID_ARGUMENT", `extension ${ext.name} claims an RSV bit another owns`);
-      }
-      owned |= bits;
-    }
-    this.ownedRsv = owned;
+    this.extensions = new ExtensionChain(options.extensions ?? []);
     this.outbox = new Outbox(
       this.role === "client" ? new MaskKeyPool(options.randomSource) : undefined,
       options.zeroCopySend ?? false,
@@ -180,7 +162,7 @@ export class WebSocketSession implements FrameSink {
     if (this.current === "closed") throw STOP;
     const { opcode } = header;
     const rsv = rsvMask(header);
-    if (rsv !== 0) this.checkRsv(header, rsv);
+    if (rsv !== 0) this.extensions.checkRsv(header, rsv);
     if (opcode >= Opcode.CLOSE) {
       this.control = undefined;
       return;
@@ -207,7 +189,9 @@ export class WebSocketSession implements FrameSink {
       this.messageOpcode = opcode;
       this.fragments = 1;
       this.messageSize = 0;
-      this.decoders = this.extensions.length === 0 ? undefined : this.startDecoders(header);
+      this.decoders = this.extensions.empty
+        ? undefined
+        : this.extensions.startDecoders(header, this.maxMessageSize);
     }
     // Without a transforming extension the payload is the message: fail before a byte of it is held.
     if (this.decoders === undefined && this.messageSize + header.length > this.maxMessageSize) {
@@ -320,41 +304,6 @@ export class WebSocketSession implements FrameSink {
     this.decoders = undefined;
   }
 
-  /** §5.2: RSV bits "MUST be 0 unless an extension is negotiated that defines meanings for non-zero values". */
-  private checkRsv(header: FrameHeader, rsv: number): void {
-    if ((rsv & ~this.ownedRsv) !== 0) {
-      throw protocolError("WS_RESERVED_BITS", "RSV bit set without a negotiated extension that defines it");
-    }
-    const info = this.frameInfo(header);
-    for (const ext of this.extensions) {
-      const bits = rsvMask(ext.rsv);
-      if ((bits & rsv) !== 0) ext.validateFrame?.(info);
-    }
-  }
-
-  private frameInfo(header: FrameHeader): ExtensionFrameInfo {
-    const { opcode, fin, rsv1, rsv2, rsv3 } = header;
-    return {
-      opcode,
-      fin,
-      rsv1,
-      rsv2,
-      rsv3,
-      firstOfMessage: opcode === Opcode.TEXT || opcode === Opcode.BINARY,
-    };
-  }
-
-  /** Decoders of the extensions that transformed this message, in negotiated order (applied in reverse). */
-  private startDecoders(header: FrameHeader): ExtensionMessageDecoder[] | undefined {
-    const info = this.frameInfo(header);
-    const decoders: ExtensionMessageDecoder[] = [];
-    for (const ext of this.extensions) {
-      const decoder = ext.decodeMessage?.(info, { maxOutput: this.maxMessageSize });
-      if (decoder) decoders.push(decoder);
-    }
-    return decoders.length === 0 ? undefined : decoders;
-  }
-
   private checkBuffered(): void {
     const held =
       this.parser.pendingHeaderBytes +
@@ -460,12 +409,7 @@ export class WebSocketSession implements FrameSink {
       }
       wireOpcode = Opcode.CONTINUATION;
     } else if (fin) {
-      for (const ext of this.extensions) {
-        if (!ext.encodeMessage) continue;
-        const out = ext.encodeMessage(payload, { opcode });
-        payload = out.payload;
-        rsv |= rsvMask(out);
-      }
+      ({ payload, rsv } = this.extensions.encode(payload, opcode));
     }
     this.sendingOpcode = fin ? 0 : opcode;
     const first = firstHeaderByte(
