@@ -11,10 +11,10 @@ import { NodeError } from "./errors";
 import {
   type CompressionOption,
   type ConnectionTuning,
+  compressionExtensions,
   NODE_DEFAULTS,
   positive,
   positiveInteger,
-  rejectCompression,
   resolveTuning,
 } from "./options";
 
@@ -25,7 +25,7 @@ export interface ConnectOptions extends ConnectionTuning {
   origin?: string;
   /** Extra request header fields (the handshake's own fields cannot be overridden). */
   headers?: Record<string, string> | Array<[string, string]>;
-  /** permessage-deflate: not available yet (throws ERR_PROTO_COMPRESSION_UNAVAILABLE unless false). */
+  /** permessage-deflate (RFC 7692): offered by default; `false` to not offer it, or options. */
   compression?: CompressionOption;
   /** Milliseconds from connecting until the whole response head has arrived (default 30 s). */
   handshakeTimeout?: number;
@@ -48,7 +48,7 @@ export async function connectWebSocket(
   url: string | URL,
   options: ConnectOptions = {},
 ): Promise<WebSocketConnection> {
-  rejectCompression(options.compression);
+  const extensions = compressionExtensions(options.compression, true);
   const tuning = resolveTuning(options);
   const handshakeTimeout = positive(
     "handshakeTimeout",
@@ -61,6 +61,7 @@ export async function connectWebSocket(
     ...(options.protocols && { protocols: options.protocols }),
     ...(options.origin !== undefined && { origin: options.origin }),
     ...(options.headers && { headers: options.headers }),
+    extensions,
   });
   const { host, port } = handshake;
 

@@ -53,7 +53,7 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
   readonly role: Role;
   /** The negotiated subprotocol, or undefined when none was. */
   readonly protocol: string | undefined;
-  /** The negotiated extensions (empty until @proto/ws-deflate). */
+  /** The negotiated extensions (permessage-deflate when `compression` was agreed). */
   readonly extensions: readonly WebSocketExtension[];
 
   private readonly socket: Duplex;

@@ -13,7 +13,10 @@ export type NodeErrorCode =
   | "NODE_HANDSHAKE_TIMEOUT"
   /** The TCP/TLS connection failed or closed before the handshake completed; `cause` is Node's error. */
   | "NODE_SOCKET_ERROR"
-  /** `compression` was asked for: permessage-deflate (RFC 7692) comes with @proto/ws-deflate. */
+  /**
+   * Reserved: raised by `compression` before @proto/ws-deflate existed; no longer raised (compression is
+   * available), kept so the code is never reused.
+   */
   | "ERR_PROTO_COMPRESSION_UNAVAILABLE";
 
 export interface NodeErrorOptions {

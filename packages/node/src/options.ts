@@ -1,5 +1,7 @@
 /** Options shared by the server and the client, their defaults, and the checks that guard them. */
+import { type PermessageDeflateOptions, permessageDeflate, WsDeflateError } from "@proto/ws-deflate";
 import { SESSION_DEFAULTS } from "@proto/ws-frame";
+import type { HandshakeExtension } from "@proto/ws-handshake";
 import { NodeError } from "./errors";
 
 /** Defaults of @proto/node's limits and timers; each names what it stops. */
@@ -27,10 +29,13 @@ export interface HeartbeatOptions {
 }
 
 /**
- * permessage-deflate (RFC 7692). Not available yet: it arrives with @proto/ws-deflate; `true` or an
- * object throws `ERR_PROTO_COMPRESSION_UNAVAILABLE`.
+ * permessage-deflate (RFC 7692, @proto/ws-deflate with node:zlib). `true` uses the defaults; an object
+ * sets the negotiation (`serverNoContextTakeover`, `clientNoContextTakeover`, `serverMaxWindowBits`,
+ * `clientMaxWindowBits`) and tuning: `threshold` (default 1024: smaller messages go uncompressed),
+ * `level` (zlib's, default 6), `memLevel` (default 8). Off by default on the server and offered by default
+ * by the client, as in `ws`. Decompressed messages count against `maxMessageSize` while they inflate.
  */
-export type CompressionOption = boolean | Record<string, unknown>;
+export type CompressionOption = boolean | PermessageDeflateOptions;
 
 /** Options every connection takes, on either side. */
 export interface ConnectionTuning {
@@ -60,14 +65,23 @@ export function positiveInteger(name: string, value: number | undefined, fallbac
   return checked;
 }
 
-/** Throws ERR_PROTO_COMPRESSION_UNAVAILABLE unless compression is off. */
-export function rejectCompression(compression: CompressionOption | undefined): void {
-  if (compression === undefined || compression === false) return;
-  throw new NodeError(
-    "ERR_PROTO_COMPRESSION_UNAVAILABLE",
-    "permessage-deflate (RFC 7692) is not available yet: it arrives with @proto/ws-deflate. " +
-      "Leave `compression` unset or false.",
-  );
+/**
+ * The handshake extensions for a `compression` option: none when false, permessage-deflate when true or
+ * an object; unset means `byDefault` (false on the server, true on the client). Bad options throw
+ * NODE_INVALID_ARGUMENT with @proto/ws-deflate's error as `cause`.
+ */
+export function compressionExtensions(
+  compression: CompressionOption | undefined,
+  byDefault: boolean,
+): HandshakeExtension[] {
+  const option = compression ?? byDefault;
+  if (option === false) return [];
+  try {
+    return [permessageDeflate(option === true ? {} : option)];
+  } catch (error) {
+    if (!(error instanceof WsDeflateError)) throw error;
+    throw new NodeError("NODE_INVALID_ARGUMENT", `compression: ${error.message}`, { cause: error });
+  }
 }
 
 /** Validated connection options with defaults applied. */

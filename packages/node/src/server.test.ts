@@ -108,18 +108,26 @@ describe("standalone server and client", () => {
     await response.text();
   });
 
-  it("rejects listen() on an attached server, and compression", async () => {
+  it("rejects listen() on an attached server, and bad compression options", async () => {
     const http = createServer();
     const attached = createWebSocketServer({ server: http });
     await expect(attached.listen()).rejects.toMatchObject({ code: "NODE_INVALID_STATE" });
     await attached.close();
-    expect(() => createWebSocketServer({ compression: true })).toThrow(
-      expect.objectContaining({ code: "ERR_PROTO_COMPRESSION_UNAVAILABLE" }),
+    expect(() => createWebSocketServer({ compression: { serverMaxWindowBits: 8 } })).toThrow(
+      expect.objectContaining({ code: "NODE_INVALID_ARGUMENT" }),
     );
-    await expect(connectWebSocket(url, { compression: {} })).rejects.toMatchObject({
-      code: "ERR_PROTO_COMPRESSION_UNAVAILABLE",
+    await expect(connectWebSocket(url, { compression: { threshold: -1 } })).rejects.toMatchObject({
+      code: "NODE_INVALID_ARGUMENT",
     });
     expect(() => createWebSocketServer({ server: http, port: 1 })).toThrow(NodeError);
+  });
+
+  it("does not negotiate compression unless the server enables it (as ws)", async () => {
+    const accepted = waitForNewConnection(server);
+    const client = await connectWebSocket(url);
+    expect(client.extensions).toEqual([]);
+    expect((await accepted).extensions).toEqual([]);
+    client.terminate();
   });
 });
 

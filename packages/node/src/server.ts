@@ -9,16 +9,16 @@ import { createServer, type Server as HttpServer, type IncomingMessage, STATUS_C
 import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { acceptHandshake, type RequestHead } from "@proto/ws-handshake";
+import { acceptHandshake, type HandshakeExtension, type RequestHead } from "@proto/ws-handshake";
 import { WebSocketConnection } from "./connection";
 import { NodeError } from "./errors";
 import {
   type CompressionOption,
   type ConnectionTuning,
+  compressionExtensions,
   NODE_DEFAULTS,
   positiveInteger,
   type ResolvedTuning,
-  rejectCompression,
   resolveTuning,
 } from "./options";
 
@@ -33,7 +33,7 @@ export interface WebSocketServerOptions extends ConnectionTuning {
   path?: string;
   /** Subprotocols in preference order, or a function choosing from the client's offer. */
   protocols?: string[] | ((offered: string[]) => string | undefined);
-  /** permessage-deflate: not available yet (throws ERR_PROTO_COMPRESSION_UNAVAILABLE unless false). */
+  /** permessage-deflate (RFC 7692): off by default; `true` or options (see CompressionOption). */
   compression?: CompressionOption;
   /** Return false to refuse the Origin with 403 (RFC 6455 §10.2). */
   allowOrigin?: (origin: string | undefined) => boolean;
@@ -53,6 +53,7 @@ const GOING_AWAY = 1001;
 export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   private readonly connections = new Set<WebSocketConnection>();
   private readonly options: WebSocketServerOptions;
+  private readonly extensions: HandshakeExtension[];
   private readonly tuning: ResolvedTuning;
   private readonly maxHeadSize: number;
   private readonly httpServer: HttpServer | HttpsServer;
@@ -63,7 +64,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 
   constructor(options: WebSocketServerOptions = {}) {
     super();
-    rejectCompression(options.compression);
+    this.extensions = compressionExtensions(options.compression, false);
     if (options.server !== undefined && (options.port !== undefined || options.host !== undefined)) {
       throw new NodeError("NODE_INVALID_ARGUMENT", "give either `server` or `port`/`host`, not both");
     }
@@ -153,6 +154,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     const result = acceptHandshake(toRequestHead(request), {
       ...(protocols && { protocols }),
       ...(allowOrigin && { allowOrigin }),
+      extensions: this.extensions,
     });
     if (!result.ok) {
       endWith(socket, result.response);
