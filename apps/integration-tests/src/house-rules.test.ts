@@ -120,7 +120,8 @@ describe("house rules", () => {
         // A `*.node.ts` file is a Node-only entry behind the "node" export condition (ws-deflate's
         // node:zlib engine): it may use Buffer and compute-only Node modules, and no core file imports it.
         const nodeEntry = file.endsWith(".node.ts");
-        if (!nodeEntry && /from\s+["']\.\/[\w-]+\.node["']/.test(code)) offences.push(`${rel}: imports a *.node.ts`);
+        if (!nodeEntry && /from\s+["']\.\/[\w-]+\.node(\.ts)?["']/.test(code))
+          offences.push(`${rel}: imports a *.node.ts`);
         if (!nodeEntry && /\bBuffer\b/.test(code)) offences.push(`${rel}: Buffer`);
         if (/\bprocess\./.test(code)) offences.push(`${rel}: process`);
         if (/\b(setTimeout|setInterval|setImmediate)\s*\(/.test(code)) offences.push(`${rel}: timer`);

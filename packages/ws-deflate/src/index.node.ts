@@ -5,7 +5,7 @@
 import type { ExtensionParams, HandshakeExtension } from "@proto/ws-handshake";
 import { type DeflateCodec, type DeflateCodecOptions, makeDeflateCodec } from "./codec";
 import { createPermessageDeflate, type PermessageDeflateOptions } from "./permessage-deflate";
-import { nodeZlibEngine } from "./zlib.node";
+import { nodeZlibEngine } from "./zlib.node.ts";
 
 export * from "./exports";
 export { nodeZlibEngine };

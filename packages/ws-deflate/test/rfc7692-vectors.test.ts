@@ -5,7 +5,12 @@
 import { WebSocketSession } from "@proto/ws-frame";
 import * as pako from "pako";
 import { describe, expect, it } from "vitest";
-import { createDeflateCodec, nodeZlibEngine, pakoEngine, PerMessageDeflateExtension } from "../src/index.node";
+import {
+  createDeflateCodec,
+  nodeZlibEngine,
+  PerMessageDeflateExtension,
+  pakoEngine,
+} from "../src/index.node";
 import vectors from "./fixtures/rfc7692-7.2.3.json" with { type: "json" };
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
@@ -25,12 +30,14 @@ describe.each(engines)("RFC 7692 §7.2.3 with $name", (engine) => {
   it("§7.2.3.2: the second 'Hello' under context takeover is f2 00 11 00 00", () => {
     const codec = createDeflateCodec({ engine });
     codec.compress("Hello");
-    expect(toHex(codec.compress("Hello"))).toBe(vectors["7.2.3.2_second_message_with_context_takeover_payload"]);
+    expect(toHex(codec.compress("Hello"))).toBe(
+      vectors["7.2.3.2_second_message_with_context_takeover_payload"],
+    );
     const decoder = createDeflateCodec({ engine, role: "client" });
     expect(text(decoder.decompress(hex(vectors["7.2.3.1_payload"])))).toBe("Hello");
-    expect(text(decoder.decompress(hex(vectors["7.2.3.2_second_message_with_context_takeover_payload"])))).toBe(
-      "Hello",
-    );
+    expect(
+      text(decoder.decompress(hex(vectors["7.2.3.2_second_message_with_context_takeover_payload"]))),
+    ).toBe("Hello");
   });
 
   it("§7.2.3.2: without context takeover the second 'Hello' is compressed afresh", () => {
@@ -52,9 +59,9 @@ describe.each(engines)("RFC 7692 §7.2.3 with $name", (engine) => {
     const decoder = createDeflateCodec({ engine, role: "client" });
     expect(text(decoder.decompress(hex(vectors["7.2.3.4_bfinal_payload"])))).toBe("Hello");
     // f2 00 11 00 00 copies 5 bytes from distance 5: the 'Hello' of the BFINAL message.
-    expect(text(decoder.decompress(hex(vectors["7.2.3.2_second_message_with_context_takeover_payload"])))).toBe(
-      "Hello",
-    );
+    expect(
+      text(decoder.decompress(hex(vectors["7.2.3.2_second_message_with_context_takeover_payload"]))),
+    ).toBe("Hello");
   });
 
   describe("through a WebSocketSession (client receiving from a server)", () => {
