@@ -59,11 +59,22 @@ describe("house rules", () => {
       expect(pkg.license).toBe("MIT");
       expect(pkg.private).toBeUndefined();
       expect(Object.keys(pkg.exports)).toEqual([".", "./package.json"]);
-      expect(pkg.exports["."]).toEqual({
-        "@proto/source": "./src/index.ts",
-        import: { types: "./dist/index.d.ts", default: "./dist/index.js" },
-        require: { types: "./dist/index.d.cts", default: "./dist/index.cjs" },
+      const entry = (base: string) => ({
+        import: { types: `./dist/${base}.d.ts`, default: `./dist/${base}.js` },
+        require: { types: `./dist/${base}.d.cts`, default: `./dist/${base}.cjs` },
       });
+      // A package with a Node-only entry (src/index.node.ts, e.g. ws-deflate's node:zlib default) puts it
+      // behind the "node" condition; everything else resolves to the platform-neutral entry.
+      const nodeEntry = existsSync(join(PACKAGES, dir, "src", "index.node.ts"));
+      expect(pkg.exports["."]).toEqual(
+        nodeEntry
+          ? {
+              "@proto/source": { node: "./src/index.node.ts", default: "./src/index.ts" },
+              node: entry("index.node"),
+              ...entry("index"),
+            }
+          : { "@proto/source": "./src/index.ts", ...entry("index") },
+      );
       for (const script of ["build", "typecheck", "lint", "test"])
         expect(pkg.scripts?.[script], script).toBeTruthy();
     });

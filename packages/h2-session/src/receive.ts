@@ -210,7 +210,7 @@ function onBlockFrame(core: SessionCore, frame: Frame): void {
 /** §6.4 RST_STREAM. */
 function onRstStream(core: SessionCore, frame: Extract<Frame, { type: 3 }>): void {
   const stream = core.streams.get(frame.streamId);
-  if (stream === undefined || stream.state === "closed") {
+  if (stream === undefined) {
     unknownStream(core, frame.streamId, "RST_STREAM");
     return;
   }
@@ -313,8 +313,9 @@ function onWindowUpdate(core: SessionCore, frame: Extract<Frame, { type: 8 }>): 
     }
     core.connSendWindow = next;
   } else {
+    // A stream closed by both END_STREAMs stays held while our queued DATA drains: it still takes credit.
     const stream = core.streams.get(frame.streamId);
-    if (stream === undefined || stream.state === "closed") {
+    if (stream === undefined) {
       unknownStream(core, frame.streamId, "WINDOW_UPDATE");
       return;
     }

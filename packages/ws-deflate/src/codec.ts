@@ -4,7 +4,6 @@
  * counting the output against the limit while inflating; each direction keeps or resets its LZ77 window
  * as the agreed parameters say.
  */
-import type { ExtensionParams } from "@proto/ws-handshake";
 import {
   endsWithSyncFlush,
   InflateLimitError,
@@ -14,7 +13,13 @@ import {
   SYNC_FLUSH_TAIL,
 } from "./engine";
 import { invalidArgument, WsDeflateError } from "./errors";
-import { type DeflateParams, MAX_WINDOW_BITS, MIN_COMPRESS_WINDOW_BITS, parseWindowBits } from "./params";
+import {
+  type DeflateParams,
+  type ExtensionParams,
+  MAX_WINDOW_BITS,
+  MIN_COMPRESS_WINDOW_BITS,
+  parseWindowBits,
+} from "./params";
 
 /** Defaults of the codec's limits and tuning; the README lists them. */
 export const DEFLATE_DEFAULTS = {
@@ -210,7 +215,7 @@ export class DeflateCodec {
       noContextTakeover: this.peerNoContextTakeover,
     });
     const inflater = this.inflater;
-    const maxInput = maxOutput + Math.floor(maxOutput / 64) + 1024;
+    const maxInput = compressedInputLimit(maxOutput);
     let input = 0;
     let output = 0;
     const step = (data: Uint8Array, final: boolean, out: Uint8Array[]) => {
@@ -263,6 +268,15 @@ export class DeflateCodec {
     this.inflater = undefined;
     this.inflating = false;
   }
+}
+
+/**
+ * The most compressed octets one message may take: twice the output limit plus 64 KiB. Generous (a peer
+ * that flushes every small fragment spends about 7 octets each on empty blocks), yet bounded: a stream of
+ * empty DEFLATE blocks inflates to nothing but would otherwise be held without end.
+ */
+export function compressedInputLimit(maxOutput: number): number {
+  return 2 * maxOutput + 65_536;
 }
 
 function tooLarge(maxOutput: number, cause?: unknown): WsDeflateError {

@@ -9,6 +9,8 @@ export type WsDeflateErrorCode =
   | "WS_DEFLATE_CORRUPT"
   /** RSV1 on a continuation or control frame (RFC 7692 §6, §6.1). 1002 */
   | "WS_DEFLATE_MISPLACED_RSV1"
+  /** Client: the server's response parameters break §7.1; the handshake fails (HS_UNEXPECTED_EXTENSION). */
+  | "WS_DEFLATE_BAD_RESPONSE"
   /** No raw-deflate engine: outside Node, pass `engine` (see README). Local, never sent. */
   | "WS_DEFLATE_NO_ENGINE"
   /** The engine failed to compress (threw, or did not end in an empty stored block). Local, never sent. */

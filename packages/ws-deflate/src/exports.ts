@@ -1,5 +1,6 @@
 /** What both entries (index.ts, index.node.ts) export beside their engine-specific factories. */
 export {
+  compressedInputLimit,
   DEFLATE_DEFAULTS,
   DeflateCodec,
   type DeflateCodecOptions,
@@ -25,6 +26,7 @@ export {
   type DeflateNegotiation,
   type DeflateOffer,
   type DeflateParams,
+  type ExtensionParams,
   formatOffer,
   MAX_WINDOW_BITS,
   MIN_COMPRESS_WINDOW_BITS,
@@ -32,6 +34,10 @@ export {
   parseOffer,
   parseWindowBits,
 } from "./params";
-export { PERMESSAGE_DEFLATE, type PermessageDeflateOptions } from "./permessage-deflate";
+export {
+  type DeflateHandshakeExtension,
+  PERMESSAGE_DEFLATE,
+  type PermessageDeflateOptions,
+} from "./permessage-deflate";
 export { DEFAULT_THRESHOLD, PerMessageDeflateExtension } from "./session-extension";
 export { SlidingWindow } from "./window";

@@ -2,16 +2,20 @@
  * @proto/ws-deflate in Node: the same API, with node:zlib as the default engine.
  * @packageDocumentation
  */
-import type { ExtensionParams, HandshakeExtension } from "@proto/ws-handshake";
 import { type DeflateCodec, type DeflateCodecOptions, makeDeflateCodec } from "./codec";
-import { createPermessageDeflate, type PermessageDeflateOptions } from "./permessage-deflate";
+import type { ExtensionParams } from "./params";
+import {
+  createPermessageDeflate,
+  type DeflateHandshakeExtension,
+  type PermessageDeflateOptions,
+} from "./permessage-deflate";
 import { nodeZlibEngine } from "./zlib.node.ts";
 
 export * from "./exports";
 export { nodeZlibEngine };
 
 /** The permessage-deflate extension for `acceptHandshake` / `createClientHandshake` `{ extensions }`. */
-export function permessageDeflate(options?: PermessageDeflateOptions): HandshakeExtension {
+export function permessageDeflate(options?: PermessageDeflateOptions): DeflateHandshakeExtension {
   return createPermessageDeflate(options, nodeZlibEngine);
 }
 

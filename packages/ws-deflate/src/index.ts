@@ -6,14 +6,18 @@
  * is the default.
  * @packageDocumentation
  */
-import type { ExtensionParams, HandshakeExtension } from "@proto/ws-handshake";
 import { type DeflateCodec, type DeflateCodecOptions, makeDeflateCodec } from "./codec";
-import { createPermessageDeflate, type PermessageDeflateOptions } from "./permessage-deflate";
+import type { ExtensionParams } from "./params";
+import {
+  createPermessageDeflate,
+  type DeflateHandshakeExtension,
+  type PermessageDeflateOptions,
+} from "./permessage-deflate";
 
 export * from "./exports";
 
 /** The permessage-deflate extension for `acceptHandshake` / `createClientHandshake` `{ extensions }`. */
-export function permessageDeflate(options?: PermessageDeflateOptions): HandshakeExtension {
+export function permessageDeflate(options?: PermessageDeflateOptions): DeflateHandshakeExtension {
   return createPermessageDeflate(options);
 }
 

@@ -3,7 +3,12 @@
  * choice among offers, and the client's check of the response. Parameters arrive from @proto/ws-handshake
  * as `[name, value | true]` pairs, in order; nothing here keys an object by a name the peer chose.
  */
-import type { ExtensionParams } from "@proto/ws-handshake";
+
+/**
+ * Extension parameters as @proto/ws-handshake passes them: `[name, value]` in order, `true` for a
+ * valueless one (the same type as its ExtensionParams; declared here so this package needs only ws-frame).
+ */
+export type ExtensionParams = Array<[string, string | true]>;
 
 /** The parameters both ends agreed on: what each side's compressor may do (§7.1). */
 export interface DeflateParams {

@@ -3,15 +3,16 @@
  * parameters its options describe; the server accepts the first offer it can honour; each end then gets a
  * PerMessageDeflateExtension (for `new WebSocketSession({ extensions })`) with its own codec state.
  */
-import { type ExtensionParams, HandshakeError, type HandshakeExtension } from "@proto/ws-handshake";
+import type { WebSocketExtension } from "@proto/ws-frame";
 import { DeflateCodec, requireEngine } from "./codec";
 import type { RawDeflateEngine } from "./engine";
-import { invalidArgument } from "./errors";
+import { invalidArgument, WsDeflateError } from "./errors";
 import {
   acceptResponse,
   checkWindowOption,
   chooseOffer,
   type DeflateNegotiation,
+  type ExtensionParams,
   formatOffer,
 } from "./params";
 import { DEFAULT_THRESHOLD, PerMessageDeflateExtension } from "./session-extension";
@@ -27,13 +28,24 @@ export interface PermessageDeflateOptions extends DeflateNegotiation {
   engine?: RawDeflateEngine;
 }
 
+/**
+ * An extension as @proto/ws-handshake negotiates it (its HandshakeExtension interface, which this type
+ * matches structurally): pass it in `acceptHandshake({ extensions })` / `createClientHandshake({ extensions })`.
+ */
+export interface DeflateHandshakeExtension {
+  readonly name: string;
+  offer(): ExtensionParams[];
+  accept(offers: ExtensionParams[]): { params: ExtensionParams; extension: WebSocketExtension } | undefined;
+  configure(params: ExtensionParams): WebSocketExtension;
+}
+
 /** The extension token (§5). */
 export const PERMESSAGE_DEFLATE = "permessage-deflate";
 
 export function createPermessageDeflate(
   options: PermessageDeflateOptions = {},
   defaultEngine?: RawDeflateEngine,
-): HandshakeExtension {
+): DeflateHandshakeExtension {
   const engine = requireEngine(options.engine ?? defaultEngine);
   try {
     checkWindowOption("serverMaxWindowBits", options.serverMaxWindowBits);
@@ -65,7 +77,8 @@ export function createPermessageDeflate(
     configure(params) {
       const agreed = acceptResponse(params, options);
       if (typeof agreed === "string") {
-        throw new HandshakeError("HS_UNEXPECTED_EXTENSION", `permessage-deflate: ${agreed}`);
+        // @proto/ws-handshake turns this into HS_UNEXPECTED_EXTENSION: the client fails the connection (§7.1).
+        throw new WsDeflateError("WS_DEFLATE_BAD_RESPONSE", `permessage-deflate: ${agreed}`);
       }
       const codec = new DeflateCodec({ ...tuning, role: "client" }, agreed);
       return new PerMessageDeflateExtension(codec, threshold);
