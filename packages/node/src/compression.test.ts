@@ -13,7 +13,12 @@ describe("compression: true on both ends", () => {
   const accepted: WebSocketConnection[] = [];
 
   beforeAll(async () => {
-    server = createWebSocketServer({ host: "127.0.0.1", port: 0, compression: true, maxMessageSize: 1 << 20 });
+    server = createWebSocketServer({
+      host: "127.0.0.1",
+      port: 0,
+      compression: true,
+      maxMessageSize: 1 << 20,
+    });
     server.on("connection", (connection) => {
       accepted.push(connection);
       connection.on("message", (data) => connection.send(data));

@@ -13,6 +13,10 @@ export type NodeErrorCode =
   | "NODE_HANDSHAKE_TIMEOUT"
   /** The TCP/TLS connection failed or closed before the handshake completed; `cause` is Node's error. */
   | "NODE_SOCKET_ERROR"
+  /** HTTP/2: the peer reset the stream (RST_STREAM); `wireCode` is its error code. */
+  | "NODE_STREAM_RESET"
+  /** HTTP/2: the connection failed (a protocol error, or GOAWAY with an error); `cause` says why. */
+  | "NODE_CONNECTION_ERROR"
   /**
    * Reserved: raised by `compression` before @proto/ws-deflate existed; no longer raised (compression is
    * available), kept so the code is never reused.
