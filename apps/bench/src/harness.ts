@@ -53,6 +53,8 @@ export interface AsyncSuite {
   comparisons: AsyncComparison[];
   setup?: () => Promise<void>;
   teardown?: () => Promise<void>;
+  /** Rounds for this suite's rows when not --quick (default: runAsyncComparison's). */
+  roundOptions?: AsyncRoundOptions;
 }
 
 export interface Target {

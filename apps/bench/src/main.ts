@@ -20,6 +20,7 @@ import {
 import { h2FrameSuite } from "./suites/h2-frame";
 import { hpackSuite } from "./suites/hpack";
 import { osiSuite } from "./suites/osi";
+import { wsDeflateSuite } from "./suites/ws-deflate";
 import { wsEchoSuite } from "./suites/ws-echo";
 import { wsFrameSuite } from "./suites/ws-frame";
 
@@ -34,7 +35,10 @@ const suites: Array<[string, () => Comparison[]]> = [
   ["h2-frame", h2FrameSuite],
 ];
 /** Suites of asynchronous operations (network round trips), run after the synchronous ones. */
-const asyncSuites: Array<[string, () => AsyncSuite]> = [["ws-echo", wsEchoSuite]];
+const asyncSuites: Array<[string, () => AsyncSuite]> = [
+  ["ws-echo", wsEchoSuite],
+  ["ws-deflate", wsDeflateSuite],
+];
 
 const selected = (suite: string, title: string) =>
   !filter || `${suite} ${title}`.toLowerCase().includes(filter);
@@ -51,7 +55,7 @@ for (const [suite, make] of suites) {
   }
 }
 for (const [suite, make] of asyncSuites) {
-  const { comparisons, setup, teardown } = make();
+  const { comparisons, setup, teardown, roundOptions } = make();
   const chosen = comparisons.filter((c) => selected(suite, c.title));
   if (chosen.length === 0) continue;
   await setup?.();
@@ -60,7 +64,7 @@ for (const [suite, make] of asyncSuites) {
       process.stdout.write(`  ${comparison.title} ...`);
       const result = await runAsyncComparison(
         comparison,
-        quick ? { rounds: 5, roundMs: 50, warmupMs: 100 } : {},
+        quick ? { rounds: 5, roundMs: 50, warmupMs: 100 } : (roundOptions ?? {}),
       );
       process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
       results.push(result);

@@ -18,7 +18,7 @@ export {
   SYNC_FLUSH_TAIL,
 } from "./engine";
 export { WsDeflateError, type WsDeflateErrorCode } from "./errors";
-export { type PakoLike, type PakoStream, pakoEngine } from "./pako-engine";
+export { type PakoInflateStream, type PakoLike, type PakoStream, pakoEngine } from "./pako-engine";
 export {
   acceptResponse,
   answerOffer,

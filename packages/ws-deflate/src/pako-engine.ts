@@ -13,26 +13,36 @@ import {
 } from "./engine";
 import { SlidingWindow } from "./window";
 
-/** The part of pako's stream objects this engine uses (pako 2 and 3). */
+/** The part of pako's Deflate and Inflate objects this engine uses (pako 2 and 3). */
 export interface PakoStream {
-  push(data: Uint8Array, flushMode: number): boolean;
+  /** Called with Z_SYNC_FLUSH (2) only; typed as the literal so pako 3's narrower signature fits. */
+  push(data: Uint8Array, flushMode: 2): boolean;
   onData(chunk: Uint8Array): void;
   err: number;
   msg: string;
+}
+
+/** An Inflate also says when a BFINAL block ended its stream. */
+export interface PakoInflateStream extends PakoStream {
   ended: boolean;
 }
 
 /** The part of the pako module this engine uses. */
 export interface PakoLike {
   Deflate: new (options: { raw: true; windowBits: number; level: number; memLevel: number }) => PakoStream;
-  Inflate: new (options: { raw: true; windowBits: number; dictionary?: Uint8Array }) => PakoStream;
+  Inflate: new (options: { raw: true; windowBits: number; dictionary?: Uint8Array }) => PakoInflateStream;
 }
 
 /** zlib's flush mode 2, the same number in every zlib port. */
-const Z_SYNC_FLUSH = 2;
+const Z_SYNC_FLUSH = 2 as const;
 
 /** Runs `push` and returns what the stream emitted; throws pako's message on an error. */
-function run(stream: PakoStream, sink: Uint8Array[], data: Uint8Array, flush: number): Uint8Array[] {
+function run(
+  stream: PakoStream,
+  sink: Uint8Array[],
+  data: Uint8Array,
+  flush: typeof Z_SYNC_FLUSH,
+): Uint8Array[] {
   sink.length = 0;
   stream.push(data, flush);
   if (stream.err !== 0) throw new Error(`pako: ${stream.msg || `error ${stream.err}`}`);
@@ -51,6 +61,9 @@ class PakoDeflater implements RawDeflater {
   }
 
   deflate(data: Uint8Array): Uint8Array {
+    // zlib (and pako) refuse a second flush with no new input (Z_BUF_ERROR, no output): an empty message
+    // is an empty stored block, which leaves the window as it was.
+    if (data.length === 0) return new Uint8Array([0x00, 0x00, 0x00, 0xff, 0xff]);
     const chunks = run(this.stream, this.sink, data, Z_SYNC_FLUSH);
     if (chunks.length === 1) return chunks[0]!;
     let size = 0;
@@ -75,7 +88,7 @@ class PakoDeflater implements RawDeflater {
 }
 
 class PakoInflater implements RawInflater {
-  private stream!: PakoStream;
+  private stream!: PakoInflateStream;
   private readonly sink: Uint8Array[] = [];
   private produced = 0;
   private limit = 0;
@@ -103,7 +116,8 @@ class PakoInflater implements RawInflater {
       // Stop inside pako's loop: the rest of a bomb is never inflated.
       if (this.produced > this.limit)
         throw new InflateLimitError(`inflated output passed ${this.limit} bytes`);
-      this.sink.push(chunk);
+      // pako hands out views of a fresh 64 KiB buffer per flush: a frame of a few bytes would pin all of it.
+      this.sink.push(chunk.length * 2 < chunk.buffer.byteLength ? chunk.slice() : chunk);
     };
   }
 
