@@ -82,7 +82,13 @@ export class SessionCore {
   readonly streamErrors: RateCounter;
   readonly controlFrames: RateCounter;
 
-  constructor(isServer: boolean, local: Http2Settings, peer: Http2Settings, limits: Http2Limits, encoderTableLimit: number) {
+  constructor(
+    isServer: boolean,
+    local: Http2Settings,
+    peer: Http2Settings,
+    limits: Http2Limits,
+    encoderTableLimit: number,
+  ) {
     this.isServer = isServer;
     this.local = local;
     this.peer = peer;
@@ -142,7 +148,13 @@ export class SessionCore {
   }
 
   /** §4.3: a field block as HEADERS (or PUSH_PROMISE) + CONTINUATIONs, contiguous, each within MAX_FRAME_SIZE. */
-  writeFieldBlock(type: number, streamId: number, fields: HeaderList, endStream: boolean, promisedId = 0): void {
+  writeFieldBlock(
+    type: number,
+    streamId: number,
+    fields: HeaderList,
+    endStream: boolean,
+    promisedId = 0,
+  ): void {
     const block = this.hpackOut.encode(fields);
     const max = this.peer.maxFrameSize;
     const prefix = type === FrameType.PUSH_PROMISE ? 4 : 0;
@@ -154,7 +166,12 @@ export class SessionCore {
     this.writeFrame(type, (endStream ? END_STREAM : 0) | (last ? END_HEADERS : 0), streamId, first);
     for (let at = firstLen; at < block.length; at += max) {
       const end = Math.min(block.length, at + max);
-      this.writeFrame(FrameType.CONTINUATION, end === block.length ? END_HEADERS : 0, streamId, block.subarray(at, end));
+      this.writeFrame(
+        FrameType.CONTINUATION,
+        end === block.length ? END_HEADERS : 0,
+        streamId,
+        block.subarray(at, end),
+      );
     }
   }
 
@@ -272,7 +289,11 @@ export class SessionCore {
     for (const stream of this.streams.values()) {
       stream.sendWindow += delta;
       if (stream.sendWindow > MAX_WINDOW_SIZE) {
-        throw connError("H2S_FLOW_CONTROL", "SETTINGS_INITIAL_WINDOW_SIZE pushed a window past 2^31-1", FLOW_CONTROL_ERROR);
+        throw connError(
+          "H2S_FLOW_CONTROL",
+          "SETTINGS_INITIAL_WINDOW_SIZE pushed a window past 2^31-1",
+          FLOW_CONTROL_ERROR,
+        );
       }
       if (delta > 0) this.schedule(stream);
     }
@@ -298,7 +319,8 @@ export class SessionCore {
   activeStreams(local: boolean): number {
     let n = 0;
     for (const s of this.streams.values()) {
-      if (s.local === local && s.state !== "closed" && s.state !== "idle" && !s.state.startsWith("reserved")) n++;
+      if (s.local === local && s.state !== "closed" && s.state !== "idle" && !s.state.startsWith("reserved"))
+        n++;
     }
     return n;
   }

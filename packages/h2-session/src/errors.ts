@@ -94,7 +94,12 @@ export function connError(code: Http2SessionErrorCode, message: string, errorCod
   return new Http2SessionError(code, message, { errorCode });
 }
 
-export function streamErr(code: Http2SessionErrorCode, message: string, streamId: number, errorCode = PROTOCOL_ERROR) {
+export function streamErr(
+  code: Http2SessionErrorCode,
+  message: string,
+  streamId: number,
+  errorCode = PROTOCOL_ERROR,
+) {
   return new Http2SessionError(code, message, { errorCode, streamId });
 }
 

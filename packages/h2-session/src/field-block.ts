@@ -41,42 +41,60 @@ function decode(core: SessionCore, block: OpenBlock): HeaderList {
 }
 
 export function finishBlock(core: SessionCore, block: OpenBlock): void {
-  if (block.push) return finishPush(core, block);
+  if (block.push) {
+    finishPush(core, block);
+    return;
+  }
   const id = block.streamId;
   if (block.doomed) {
     decode(core, block);
-    if (peerParity(core, id) && id > core.lastPeerStreamId && !core.streams.has(id)) core.lastPeerStreamId = id;
+    if (peerParity(core, id) && id > core.lastPeerStreamId && !core.streams.has(id))
+      core.lastPeerStreamId = id;
     throw block.doomed;
   }
-  let stream = core.streams.get(id);
+  const stream = core.streams.get(id);
   if (stream === undefined) {
     const how = core.closed.get(id);
     if (how === undefined) {
       if (!peerParity(core, id)) {
         // One of our ids: idle if we never opened it; otherwise closed and forgotten.
-        if (id >= core.nextStreamId) throw connError("H2S_IDLE_STREAM", `HEADERS on idle stream ${id} (§5.1)`);
+        if (id >= core.nextStreamId)
+          throw connError("H2S_IDLE_STREAM", `HEADERS on idle stream ${id} (§5.1)`);
         decode(core, block);
         return;
       }
       // §5.1.1: a new stream's id "MUST be numerically greater than all streams that the initiating
       // endpoint has opened or reserved"; a client cannot open a stream with a server's (even) id.
       if (id <= core.lastPeerStreamId) {
-        throw connError("H2S_BAD_STREAM_ID", `HEADERS opening stream ${id} after stream ${core.lastPeerStreamId} (§5.1.1)`);
+        throw connError(
+          "H2S_BAD_STREAM_ID",
+          `HEADERS opening stream ${id} after stream ${core.lastPeerStreamId} (§5.1.1)`,
+        );
       }
       if (!core.isServer) throw connError("H2S_BAD_STREAM_ID", `HEADERS on unpromised stream ${id} (§5.1.1)`);
-      return openStream(core, block, decode(core, block));
+      openStream(core, block, decode(core, block));
+      return;
     }
     decode(core, block);
     // §5.1 "closed": ignored after our RST_STREAM; after END_STREAM both ways, a connection error.
-    if (how === "ended") throw connError("H2S_STREAM_CLOSED", `HEADERS on closed stream ${id} (§5.1)`, STREAM_CLOSED);
+    if (how === "ended")
+      throw connError("H2S_STREAM_CLOSED", `HEADERS on closed stream ${id} (§5.1)`, STREAM_CLOSED);
     return;
   }
   const fields = decode(core, block);
   if (stream.state === "half-closed-remote" || stream.state === "closed") {
-    throw streamErr("H2S_STREAM_CLOSED", `HEADERS after END_STREAM on stream ${id} (§5.1)`, id, STREAM_CLOSED);
+    throw streamErr(
+      "H2S_STREAM_CLOSED",
+      `HEADERS after END_STREAM on stream ${id} (§5.1)`,
+      id,
+      STREAM_CLOSED,
+    );
   }
   if (tooLarge(core, stream, fields)) return;
-  if (stream.headersReceived) return trailers(core, stream, fields, block.endStream);
+  if (stream.headersReceived) {
+    trailers(core, stream, fields, block.endStream);
+    return;
+  }
   if (core.isServer) throw connError("H2S_BAD_STREAM_ID", `HEADERS on stream ${id} in state ${stream.state}`);
   response(core, stream, fields, block.endStream);
 }
@@ -116,7 +134,8 @@ function response(core: SessionCore, stream: Http2Stream, fields: HeaderList, en
   if (stream.state === "reserved-remote") core.step(stream, "recvH");
   if (info.status < 200) {
     // §8.1: an interim response cannot end the stream.
-    if (endStream) throw streamErr("H2S_MALFORMED", `a ${info.status} response with END_STREAM (§8.1)`, stream.id);
+    if (endStream)
+      throw streamErr("H2S_MALFORMED", `a ${info.status} response with END_STREAM (§8.1)`, stream.id);
   } else {
     stream.headersReceived = true;
     // §8.1.1: responses to HEAD, and 204/304, carry no content whatever content-length says.
@@ -132,7 +151,12 @@ function response(core: SessionCore, stream: Http2Stream, fields: HeaderList, en
 
 /** §8.1: a trailer section must end the stream and carries no pseudo-headers. */
 function trailers(core: SessionCore, stream: Http2Stream, fields: HeaderList, endStream: boolean): void {
-  if (!endStream) throw streamErr("H2S_MALFORMED", `a second HEADERS without END_STREAM on stream ${stream.id} (§8.1)`, stream.id);
+  if (!endStream)
+    throw streamErr(
+      "H2S_MALFORMED",
+      `a second HEADERS without END_STREAM on stream ${stream.id} (§8.1)`,
+      stream.id,
+    );
   const problem = checkTrailers(fields);
   if (problem) throw streamErr("H2S_MALFORMED", `malformed trailers: ${problem}`, stream.id);
   checkLength(stream);
@@ -166,14 +190,19 @@ function finishPush(core: SessionCore, block: OpenBlock): void {
   // §8.4: "A client cannot push"; a server receiving PUSH_PROMISE: connection error PROTOCOL_ERROR.
   if (core.isServer) throw connError("H2S_PUSH_REFUSED", "a client sent PUSH_PROMISE (§8.4)");
   // §6.6: with push disabled, PUSH_PROMISE is a connection error of type PROTOCOL_ERROR.
-  if (!core.local.enablePush) throw connError("H2S_PUSH_REFUSED", "PUSH_PROMISE while SETTINGS_ENABLE_PUSH is 0 (§6.6)");
+  if (!core.local.enablePush)
+    throw connError("H2S_PUSH_REFUSED", "PUSH_PROMISE while SETTINGS_ENABLE_PUSH is 0 (§6.6)");
   const promised = block.promisedStreamId;
   if (promised % 2 !== 0 || promised <= core.lastPeerStreamId) {
     throw connError("H2S_BAD_STREAM_ID", `PUSH_PROMISE promising stream ${promised} (§5.1.1, §6.6)`);
   }
   const associated = core.streams.get(block.streamId);
   // §6.6: a PUSH_PROMISE on a stream that is neither "open" nor "half-closed (local)" is a connection error.
-  if (associated === undefined || !associated.local || (associated.state !== "open" && associated.state !== "half-closed-local")) {
+  if (
+    associated === undefined ||
+    !associated.local ||
+    (associated.state !== "open" && associated.state !== "half-closed-local")
+  ) {
     if (core.closed.get(block.streamId) === "reset") {
       decode(core, block);
       core.lastPeerStreamId = promised;
@@ -188,10 +217,15 @@ function finishPush(core: SessionCore, block: OpenBlock): void {
   const stream = core.newStream(promised, false);
   core.step(stream, "recvPP");
   const request = checkRequest(fields, false);
-  if (typeof request === "string") throw streamErr("H2S_MALFORMED", `malformed pushed request: ${request}`, promised);
+  if (typeof request === "string")
+    throw streamErr("H2S_MALFORMED", `malformed pushed request: ${request}`, promised);
   // §8.4: "Promised requests MUST be safe ... and cacheable"; anything else is a stream error.
   if (request.method !== "GET" && request.method !== "HEAD") {
-    throw streamErr("H2S_MALFORMED", `a pushed ${request.method} request is not safe and cacheable (§8.4)`, promised);
+    throw streamErr(
+      "H2S_MALFORMED",
+      `a pushed ${request.method} request is not safe and cacheable (§8.4)`,
+      promised,
+    );
   }
   stream.method = request.method;
   core.events.push({ type: "push", streamId: block.streamId, promisedStreamId: promised, headers: fields });

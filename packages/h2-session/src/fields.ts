@@ -7,7 +7,13 @@
 export type HeaderList = Array<[string, string]>;
 
 /** §8.2.2: fields that are connection-specific in HTTP/1.1 and MUST NOT appear in HTTP/2. */
-const CONNECTION_SPECIFIC = new Set(["connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade"]);
+const CONNECTION_SPECIFIC = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 const REQUEST_PSEUDO = new Set([":method", ":scheme", ":authority", ":path", ":protocol"]);
 const RESPONSE_PSEUDO = new Set([":status"]);
@@ -181,7 +187,8 @@ export function headerListSize(fields: HeaderList): number {
 export function checkOutgoing(fields: HeaderList): string | undefined {
   let regular = false;
   for (const [name, value] of fields) {
-    if (typeof name !== "string" || typeof value !== "string") return "field names and values must be strings";
+    if (typeof name !== "string" || typeof value !== "string")
+      return "field names and values must be strings";
     const pseudo = name.charCodeAt(0) === 0x3a;
     if (pseudo && regular) return `the pseudo-header ${name} after a regular field`;
     if (!pseudo) regular = true;

@@ -20,4 +20,11 @@ export {
 export { defaultLimits, type Http2Limits } from "./limits";
 export { Http2Session, type Http2SessionOptions } from "./session";
 export { type Http2Settings, LOCAL_DEFAULTS, PROTOCOL_DEFAULTS } from "./settings";
-export { peerCanSend, type StreamEvent, type StreamState, TRANSITIONS, transition, weCanSend } from "./stream-state";
+export {
+  peerCanSend,
+  type StreamEvent,
+  type StreamState,
+  TRANSITIONS,
+  transition,
+  weCanSend,
+} from "./stream-state";

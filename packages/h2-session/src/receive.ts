@@ -6,13 +6,7 @@
  */
 import { type Frame, FrameType, isFrameType, MAX_WINDOW_SIZE } from "@proto/h2-frame";
 import type { SessionCore } from "./core";
-import {
-  connError,
-  ENHANCE_YOUR_CALM,
-  FLOW_CONTROL_ERROR,
-  STREAM_CLOSED,
-  streamErr,
-} from "./errors";
+import { connError, ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR, STREAM_CLOSED, streamErr } from "./errors";
 import { finishBlock } from "./field-block";
 import { applyPairs, type Http2Settings } from "./settings";
 import type { Http2Stream } from "./stream";
@@ -30,26 +24,35 @@ export function handleFrame(core: SessionCore, frame: Frame): void {
   }
   switch (frame.type) {
     case FrameType.DATA:
-      return onData(core, frame as Extract<Frame, { type: 0 }>);
+      onData(core, frame as Extract<Frame, { type: 0 }>);
+      return;
     case FrameType.HEADERS:
     case FrameType.PUSH_PROMISE:
     case FrameType.CONTINUATION:
-      return onBlockFrame(core, frame);
+      onBlockFrame(core, frame);
+      return;
     case FrameType.PRIORITY:
       // §5.3.2 (RFC 7540 priorities are deprecated): accepted on any stream, counted as control.
-      return countControl(core);
+      countControl(core);
+      return;
     case FrameType.RST_STREAM:
-      return onRstStream(core, frame as Extract<Frame, { type: 3 }>);
+      onRstStream(core, frame as Extract<Frame, { type: 3 }>);
+      return;
     case FrameType.SETTINGS:
-      return onSettings(core, frame as Extract<Frame, { type: 4 }>);
+      onSettings(core, frame as Extract<Frame, { type: 4 }>);
+      return;
     case FrameType.PING:
-      return onPing(core, frame as Extract<Frame, { type: 6 }>);
+      onPing(core, frame as Extract<Frame, { type: 6 }>);
+      return;
     case FrameType.GOAWAY:
-      return onGoaway(core, frame as Extract<Frame, { type: 7 }>);
+      onGoaway(core, frame as Extract<Frame, { type: 7 }>);
+      return;
     case FrameType.WINDOW_UPDATE:
-      return onWindowUpdate(core, frame as Extract<Frame, { type: 8 }>);
+      onWindowUpdate(core, frame as Extract<Frame, { type: 8 }>);
+      return;
     case FrameType.PRIORITY_UPDATE:
-      return onPriorityUpdate(core, frame as Extract<Frame, { type: 0x10 }>);
+      onPriorityUpdate(core, frame as Extract<Frame, { type: 0x10 }>);
+      return;
     default:
       // §5.5: "Implementations MUST ignore unknown or unsupported values in all extensible protocol
       // elements" (unknown frame types, ORIGIN on a server).
@@ -89,7 +92,11 @@ function onData(core: SessionCore, frame: Extract<Frame, { type: 0 }>): void {
   // §6.9.1: the entire frame payload counts, padding included.
   const size = frame.data.length + (frame.padLength === undefined ? 0 : frame.padLength + 1);
   if (size > core.connRecvWindow) {
-    throw connError("H2S_FLOW_CONTROL", `DATA of ${size} octets exceeds the connection window`, FLOW_CONTROL_ERROR);
+    throw connError(
+      "H2S_FLOW_CONTROL",
+      `DATA of ${size} octets exceeds the connection window`,
+      FLOW_CONTROL_ERROR,
+    );
   }
   core.connRecvWindow -= size;
   const stream = core.streams.get(frame.streamId);
@@ -109,7 +116,12 @@ function onData(core: SessionCore, frame: Extract<Frame, { type: 0 }>): void {
   if (stream.state === "half-closed-remote") {
     core.credit(undefined, size);
     // §5.1 "half-closed (remote)": "... MUST respond with a stream error of type STREAM_CLOSED".
-    throw streamErr("H2S_STREAM_CLOSED", `DATA after END_STREAM on stream ${stream.id}`, stream.id, STREAM_CLOSED);
+    throw streamErr(
+      "H2S_STREAM_CLOSED",
+      `DATA after END_STREAM on stream ${stream.id}`,
+      stream.id,
+      STREAM_CLOSED,
+    );
   }
   if (!stream.headersReceived) {
     core.credit(undefined, size);
@@ -117,13 +129,22 @@ function onData(core: SessionCore, frame: Extract<Frame, { type: 0 }>): void {
   }
   if (size > stream.recvWindow) {
     core.credit(undefined, size);
-    throw streamErr("H2S_FLOW_CONTROL", `DATA exceeds stream ${stream.id}'s window`, stream.id, FLOW_CONTROL_ERROR);
+    throw streamErr(
+      "H2S_FLOW_CONTROL",
+      `DATA exceeds stream ${stream.id}'s window`,
+      stream.id,
+      FLOW_CONTROL_ERROR,
+    );
   }
   stream.recvWindow -= size;
   stream.received += frame.data.length;
   if (size > frame.data.length) core.credit(stream, size - frame.data.length); // padding: nothing to consume
   if (stream.contentLength !== undefined && stream.received > stream.contentLength) {
-    throw streamErr("H2S_CONTENT_LENGTH", `more DATA than content-length on stream ${stream.id} (§8.1.1)`, stream.id);
+    throw streamErr(
+      "H2S_CONTENT_LENGTH",
+      `more DATA than content-length on stream ${stream.id} (§8.1.1)`,
+      stream.id,
+    );
   }
   if (frame.data.length === 0 && !frame.endStream) countControl(core);
   if (frame.endStream) checkLength(stream);
@@ -214,7 +235,8 @@ function onRstStream(core: SessionCore, frame: Extract<Frame, { type: 3 }>): voi
     unknownStream(core, frame.streamId, "RST_STREAM");
     return;
   }
-  if (stream.state === "idle") throw connError("H2S_IDLE_STREAM", `RST_STREAM on idle stream ${stream.id} (§6.4)`);
+  if (stream.state === "idle")
+    throw connError("H2S_IDLE_STREAM", `RST_STREAM on idle stream ${stream.id} (§6.4)`);
   // CVE-2023-44487 Rapid Reset: a peer's stream reset before our side was done.
   const rapid = !stream.local && !stream.localEnded;
   core.drop(stream);
@@ -309,7 +331,11 @@ function onWindowUpdate(core: SessionCore, frame: Extract<Frame, { type: 8 }>): 
   if (frame.streamId === 0) {
     const next = core.grow(core.connSendWindow, increment);
     if (next === undefined) {
-      throw connError("H2S_FLOW_CONTROL", "WINDOW_UPDATE pushed the connection window past 2^31-1", FLOW_CONTROL_ERROR);
+      throw connError(
+        "H2S_FLOW_CONTROL",
+        "WINDOW_UPDATE pushed the connection window past 2^31-1",
+        FLOW_CONTROL_ERROR,
+      );
     }
     core.connSendWindow = next;
   } else {
@@ -342,11 +368,19 @@ function onPriorityUpdate(core: SessionCore, frame: Extract<Frame, { type: 0x10 
   countControl(core);
   // RFC 9218 §7.1: a client receiving PRIORITY_UPDATE "MUST respond with a connection error of type
   // PROTOCOL_ERROR"; the prioritized stream must be a request stream.
-  if (!core.isServer) throw connError("H2S_BAD_STREAM_ID", "PRIORITY_UPDATE sent by a server (RFC 9218 §7.1)");
+  if (!core.isServer)
+    throw connError("H2S_BAD_STREAM_ID", "PRIORITY_UPDATE sent by a server (RFC 9218 §7.1)");
   if (!peerParity(core, frame.prioritizedStreamId)) {
-    throw connError("H2S_BAD_STREAM_ID", `PRIORITY_UPDATE for stream ${frame.prioritizedStreamId}, not a request stream`);
+    throw connError(
+      "H2S_BAD_STREAM_ID",
+      `PRIORITY_UPDATE for stream ${frame.prioritizedStreamId}, not a request stream`,
+    );
   }
   const stream = core.streams.get(frame.prioritizedStreamId);
   if (stream) stream.priority = frame.priorityFieldValue;
-  core.events.push({ type: "priorityUpdate", streamId: frame.prioritizedStreamId, value: frame.priorityFieldValue });
+  core.events.push({
+    type: "priorityUpdate",
+    streamId: frame.prioritizedStreamId,
+    value: frame.priorityFieldValue,
+  });
 }

@@ -5,12 +5,7 @@
  */
 import { CONNECTION_PREFACE, FrameType, Http2Error } from "@proto/h2-frame";
 import { type OpenBlock, SessionCore } from "./core";
-import {
-  connError,
-  Http2SessionError,
-  invalidArgument,
-  invalidState,
-} from "./errors";
+import { connError, Http2SessionError, invalidArgument, invalidState } from "./errors";
 import type { Http2Event } from "./events";
 import { finishBlock } from "./field-block";
 import { checkOutgoing, checkRequest, checkResponse, checkTrailers, type HeaderList } from "./fields";
@@ -46,13 +41,24 @@ export class Http2Session {
     const wanted: Partial<Http2Settings> = { ...LOCAL_DEFAULTS, ...options.settings };
     if (isServer) delete wanted.enablePush; // §6.5.2: meaningful only from a client
     const pairs = toPairs(announced(wanted));
-    const limits = { ...defaultLimits(wanted.maxHeaderListSize ?? Number.POSITIVE_INFINITY), ...options.limits };
+    const limits = {
+      ...defaultLimits(wanted.maxHeaderListSize ?? Number.POSITIVE_INFINITY),
+      ...options.limits,
+    };
     for (const [key, value] of Object.entries(limits)) {
-      if (typeof value !== "number" || !(value >= 0)) throw invalidArgument(`limits.${key} must be a number >= 0`);
+      if (typeof value !== "number" || !(value >= 0))
+        throw invalidArgument(`limits.${key} must be a number >= 0`);
     }
     const tableLimit = options.maxEncoderTableSize ?? 4096;
-    if (!Number.isInteger(tableLimit) || tableLimit < 0) throw invalidArgument("maxEncoderTableSize must be an integer >= 0");
-    this.core = new SessionCore(isServer, { ...PROTOCOL_DEFAULTS }, { ...PROTOCOL_DEFAULTS }, limits, tableLimit);
+    if (!Number.isInteger(tableLimit) || tableLimit < 0)
+      throw invalidArgument("maxEncoderTableSize must be an integer >= 0");
+    this.core = new SessionCore(
+      isServer,
+      { ...PROTOCOL_DEFAULTS },
+      { ...PROTOCOL_DEFAULTS },
+      limits,
+      tableLimit,
+    );
     const core = this.core;
     // §3.4: the client's preface, then each side's SETTINGS; §6.9.2: the connection window via WINDOW_UPDATE.
     if (!isServer) {
@@ -172,7 +178,9 @@ export class Http2Session {
     if (pending && !core.failed) {
       pending.sentAt ??= now;
       if (now - pending.sentAt > core.limits.settingsTimeout) {
-        core.fail(connError("H2S_SETTINGS_TIMEOUT", "our SETTINGS were not acknowledged in time (§6.5.3)", 0x4));
+        core.fail(
+          connError("H2S_SETTINGS_TIMEOUT", "our SETTINGS were not acknowledged in time (§6.5.3)", 0x4),
+        );
       }
     }
     if (core.events.length === 0) return [];
@@ -243,7 +251,8 @@ export class Http2Session {
     const problem = typeof info === "string" ? info : checkOutgoing(headers);
     if (problem) throw invalidArgument(`response headers: ${problem}`);
     const status = (info as { status: number }).status;
-    if (status < 200 && options.endStream) throw invalidArgument("an interim (1xx) response cannot end the stream");
+    if (status < 200 && options.endStream)
+      throw invalidArgument("an interim (1xx) response cannot end the stream");
     if (stream.headersSent) throw invalidState(`stream ${streamId} already has a response: use sendTrailers`);
     this.sendHeaders(stream, headers, options.endStream === true, status >= 200);
   }
@@ -280,7 +289,8 @@ export class Http2Session {
     const problem = typeof info === "string" ? info : checkOutgoing(requestHeaders);
     if (problem) throw invalidArgument(`pushed request headers: ${problem}`);
     const method = (info as { method: string }).method;
-    if (method !== "GET" && method !== "HEAD") throw invalidArgument("a pushed request must be GET or HEAD (§8.4)");
+    if (method !== "GET" && method !== "HEAD")
+      throw invalidArgument("a pushed request must be GET or HEAD (§8.4)");
     const promised = core.nextStreamId;
     core.nextStreamId += 2;
     const stream = core.newStream(promised, true);
@@ -342,15 +352,21 @@ export class Http2Session {
   /** Whether a new request stream may be opened now (client). */
   get canRequest(): boolean {
     const core = this.core;
-    return !core.failed && core.peerGoaway === undefined && !core.goawaySent &&
-      core.activeStreams(true) < core.peer.maxConcurrentStreams;
+    return (
+      !core.failed &&
+      core.peerGoaway === undefined &&
+      !core.goawaySent &&
+      core.activeStreams(true) < core.peer.maxConcurrentStreams
+    );
   }
 
   /** A stream's state (RFC 9113 §5.1); "closed" for streams no longer held, "idle" for unused ids. */
   streamState(streamId: number): StreamState {
     const stream = this.core.streams.get(streamId);
     if (stream) return stream.state;
-    return this.core.closed.has(streamId) || streamId < this.core.nextStreamId || streamId <= this.core.lastPeerStreamId
+    return this.core.closed.has(streamId) ||
+      streamId < this.core.nextStreamId ||
+      streamId <= this.core.lastPeerStreamId
       ? "closed"
       : "idle";
   }
@@ -368,8 +384,10 @@ export class Http2Session {
   /** Failed, or GOAWAY sent or received with no stream left: the transport can be closed. */
   get closed(): boolean {
     const core = this.core;
-    return core.failed !== undefined ||
-      ((core.goawaySent || core.peerGoaway !== undefined) && core.streams.size === 0);
+    return (
+      core.failed !== undefined ||
+      ((core.goawaySent || core.peerGoaway !== undefined) && core.streams.size === 0)
+    );
   }
 
   /** The connection error that ended the session, if any. */
@@ -395,7 +413,8 @@ export class Http2Session {
   private sendHeaders(stream: Http2Stream, headers: HeaderList, endStream: boolean, final: boolean): void {
     const core = this.core;
     this.assertUsable();
-    if (stream.localEnded || stream.endAfterQueue) throw invalidState(`stream ${stream.id} has ended our side`);
+    if (stream.localEnded || stream.endAfterQueue)
+      throw invalidState(`stream ${stream.id} has ended our side`);
     core.step(stream, "sendH");
     if (final) stream.headersSent = true;
     core.writeFieldBlock(FrameType.HEADERS, stream.id, headers, endStream);
@@ -423,7 +442,8 @@ export class Http2Session {
 
   private assertCanSend(stream: Http2Stream): void {
     this.assertUsable();
-    if (stream.localEnded || stream.endAfterQueue) throw invalidState(`stream ${stream.id} has ended our side`);
+    if (stream.localEnded || stream.endAfterQueue)
+      throw invalidState(`stream ${stream.id} has ended our side`);
     if ((stream.state !== "open" && stream.state !== "half-closed-remote") || !stream.headersSent) {
       throw invalidState(`stream ${stream.id} is ${stream.state}: send its headers first`);
     }

@@ -60,9 +60,11 @@ export function toPairs(settings: Partial<Http2Settings>): Array<[number, number
     if (value === undefined) continue;
     let n: number;
     if (typeof value === "boolean") n = value ? 1 : 0;
-    else if (value === Number.POSITIVE_INFINITY) continue; // unlimited: not announced
+    else if (value === Number.POSITIVE_INFINITY)
+      continue; // unlimited: not announced
     else n = value;
-    if (!Number.isInteger(n) || n < 0 || n > UINT32) throw invalidArgument(`${key} ${String(value)} is not 0-2^32-1`);
+    if (!Number.isInteger(n) || n < 0 || n > UINT32)
+      throw invalidArgument(`${key} ${String(value)} is not 0-2^32-1`);
     try {
       checkSetting(id, n);
     } catch (error) {
@@ -74,7 +76,10 @@ export function toPairs(settings: Partial<Http2Settings>): Array<[number, number
 }
 
 /** Applies received pairs onto `into`; unknown identifiers are ignored (§6.5.2). Returns what changed. */
-export function applyPairs(into: Http2Settings, pairs: ReadonlyArray<[number, number]>): Partial<Http2Settings> {
+export function applyPairs(
+  into: Http2Settings,
+  pairs: ReadonlyArray<[number, number]>,
+): Partial<Http2Settings> {
   const changed: Partial<Http2Settings> = {};
   for (const [id, value] of pairs) {
     const key = IDS.find(([, i]) => i === id)?.[0];

@@ -40,15 +40,7 @@ export type StreamState =
   | "closed";
 
 /** H: HEADERS (with its CONTINUATIONs), PP: PUSH_PROMISE, ES: END_STREAM, R: RST_STREAM. */
-export type StreamEvent =
-  | "sendH"
-  | "recvH"
-  | "sendPP"
-  | "recvPP"
-  | "sendES"
-  | "recvES"
-  | "sendR"
-  | "recvR";
+export type StreamEvent = "sendH" | "recvH" | "sendPP" | "recvPP" | "sendES" | "recvES" | "sendR" | "recvR";
 
 type Table = Readonly<Record<StreamState, Readonly<Partial<Record<StreamEvent, StreamState>>>>>;
 
