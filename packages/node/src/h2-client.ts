@@ -68,6 +68,9 @@ class H2ClientConnection implements H2Client {
   private failure: Error | undefined;
   private flushQueued = false;
   private readonly closed: Promise<void>;
+  /** Settles with the server's first SETTINGS (§3.4): until then its stream limit is unknown. */
+  readonly ready: Promise<void>;
+  private onReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -80,6 +83,9 @@ class H2ClientConnection implements H2Client {
       role: "client",
       settings: { enablePush: false, initialWindowSize: 1 << 20, ...options.settings },
       ...(options.limits && { limits: options.limits }),
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.onReady = { resolve, reject };
     });
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
@@ -131,6 +137,10 @@ class H2ClientConnection implements H2Client {
   private onEvent(event: Http2Event): void {
     const p = "streamId" in event ? this.pending.get(event.streamId) : undefined;
     switch (event.type) {
+      case "settings":
+        this.onReady?.resolve();
+        this.onReady = undefined;
+        return;
       case "headers":
         if (!p) return;
         {
@@ -192,6 +202,8 @@ class H2ClientConnection implements H2Client {
 
   private fail(error: Error): void {
     this.failure ??= error;
+    this.onReady?.reject(this.failure);
+    this.onReady = undefined;
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
     for (const wake of this.waiting.splice(0)) wake();
@@ -271,14 +283,26 @@ export function connectH2(url: string | URL, options: H2ClientOptions = {}): Pro
     };
     socket.once("error", onError);
     socket.once(secure ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
       socket.off("error", onError);
       if (secure && (socket as TLSSocket).alpnProtocol !== "h2") {
+        clearTimeout(timer);
         socket.destroy();
         reject(new NodeError("NODE_HANDSHAKE_REJECTED", "the server did not negotiate h2 with ALPN"));
         return;
       }
-      resolve(new H2ClientConnection(socket, secure ? "https" : "http", target.host, options));
+      const connection = new H2ClientConnection(socket, secure ? "https" : "http", target.host, options);
+      // Requests wait for the server's SETTINGS (§3.4), so MAX_CONCURRENT_STREAMS is known before any
+      // stream opens: none is lost to REFUSED_STREAM on a new connection.
+      connection.ready.then(
+        () => {
+          clearTimeout(timer);
+          resolve(connection);
+        },
+        (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
   });
 }
