@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { formatTable, formatTargets, runAsyncComparison, runComparison } from "./harness";
+import {
+  formatReference,
+  formatTable,
+  formatTargets,
+  runAsyncComparison,
+  runComparison,
+  runMeasuredComparison,
+} from "./harness";
 
 describe("runComparison", () => {
   it("measures both sides and reports their ratio", () => {
@@ -178,5 +185,70 @@ describe("runAsyncComparison", () => {
     expect(table).toContain("1.50 GB/s");
     expect(table).toContain("0.5 kB/s");
     expect(formatTable([{ ...row, show: undefined }])).toContain("0.00 GB/s");
+  });
+});
+
+describe("runMeasuredComparison", () => {
+  it("warms up, alternates sides, runs the reference last in each round, and takes medians", async () => {
+    const log: string[] = [];
+    const rates = { s: [1, 300, 100, 200], p: [1, 50, 100, 75], r: [1, 1000, 900, 800] };
+    const side = (key: keyof typeof rates, name: string) => ({
+      name,
+      measure: async () => {
+        log.push(key);
+        return rates[key].shift()!;
+      },
+    });
+    const result = await runMeasuredComparison(
+      {
+        title: "GET",
+        subject: side("s", "ours"),
+        peer: side("p", "theirs"),
+        reference: side("r", "native"),
+        bytesPerOp: 100,
+        show: "both",
+        target: { minRatio: 1.5, goal: "1.5x" },
+        verify: async () => {
+          log.push("verify");
+        },
+      },
+      { rounds: 3 },
+    );
+    expect(log).toEqual(["verify", "s", "p", "r", "s", "p", "r", "p", "s", "r", "s", "p", "r"]);
+    expect(result.subjectOpsPerSec).toBe(200);
+    expect(result.peerOpsPerSec).toBe(75);
+    expect(result.ratio).toBeCloseTo(200 / 75, 12);
+    expect(result.target?.met).toBe(true);
+    expect(result.reference).toEqual({ name: "native", opsPerSec: 900, ratio: 200 / 900 });
+    expect(formatReference(result)).toBe(
+      "GET: reference native 900 op/s, 90.0 kB/s; ours is at 22% of it (theirs at 8%).",
+    );
+  });
+
+  it("skips the warm-up when asked, has no reference unless given one, and stops on a failed run", async () => {
+    let calls = 0;
+    const side = {
+      name: "x",
+      measure: async () => {
+        calls++;
+        return 10;
+      },
+    };
+    const result = await runMeasuredComparison(
+      { title: "x", subject: side, peer: side },
+      { rounds: 1, warmup: false },
+    );
+    expect(calls).toBe(2);
+    expect(result.reference).toBeUndefined();
+    expect(formatReference(result)).toBeUndefined();
+    const failing = {
+      name: "y",
+      measure: async (): Promise<number> => {
+        throw new Error("3 failed, 0 errored");
+      },
+    };
+    await expect(runMeasuredComparison({ title: "y", subject: side, peer: failing })).rejects.toThrow(
+      "3 failed",
+    );
   });
 });

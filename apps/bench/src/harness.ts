@@ -87,6 +87,8 @@ export interface ComparisonResult {
   target?: Target & { met: boolean };
   /** How the table shows the rates, when not the default. */
   show?: RateDisplay;
+  /** A measured row's reference (e.g. a native server as the ceiling), when it has one. */
+  reference?: ReferenceResult;
 }
 
 let sink: unknown;
@@ -227,6 +229,91 @@ export async function runAsyncComparison(
   return toResult(c, c.subject.name, c.peer.name, median(subjectRates), median(peerRates));
 }
 
+/**
+ * One side that measures its own rate: one call is one whole run of an external load generator (e.g.
+ * h2load), resolving with the operations per second that tool reported. It should reject when any
+ * operation of the run failed.
+ */
+export interface MeasuredBenchCase {
+  name: string;
+  measure: () => Promise<number>;
+}
+
+/** A Comparison whose sides report their own rates; an optional reference (a native ceiling) runs too. */
+export interface MeasuredComparison extends Omit<Comparison, "subject" | "peer" | "verify"> {
+  subject: MeasuredBenchCase;
+  peer: MeasuredBenchCase;
+  /** Measured in the same rounds, after both sides; reported beside the row, not in the ratio. */
+  reference?: MeasuredBenchCase;
+  verify?: () => void | Promise<void>;
+}
+
+/**
+ * A group of measured comparisons sharing resources, like AsyncSuite. `skip` runs first (before
+ * `setup`): a reason this suite cannot run on this machine (e.g. a missing tool), or undefined.
+ */
+export interface MeasuredSuite {
+  comparisons: MeasuredComparison[];
+  skip?: () => Promise<string | undefined>;
+  setup?: () => Promise<void>;
+  teardown?: () => Promise<void>;
+  /** Rounds for this suite's rows when not --quick (default: runMeasuredComparison's). */
+  roundOptions?: MeasuredRoundOptions;
+}
+
+export interface MeasuredRoundOptions {
+  /** Measured runs per side (default 3); each rate is the median of its side's runs. */
+  rounds?: number;
+  /** One unmeasured run per side (and of the reference) before the rounds (default true). */
+  warmup?: boolean;
+}
+
+/** What a row's reference measured: its median rate and subject rate / reference rate. */
+export interface ReferenceResult {
+  name: string;
+  opsPerSec: number;
+  /** subject rate / reference rate. */
+  ratio: number;
+}
+
+/**
+ * runAsyncComparison for sides that report their own rates: verify, one warm-up run of each side (and
+ * of the reference), then `rounds` rounds, the side that goes first swapping every round (subject,
+ * peer | peer, subject | ...), the reference last in each round; each rate is the median of its runs.
+ */
+export async function runMeasuredComparison(
+  c: MeasuredComparison,
+  options: MeasuredRoundOptions = {},
+): Promise<ComparisonResult> {
+  const rounds = options.rounds ?? 3;
+  await c.verify?.();
+  if (options.warmup ?? true) {
+    await c.subject.measure();
+    await c.peer.measure();
+    await c.reference?.measure();
+  }
+  const subjectRates: number[] = [];
+  const peerRates: number[] = [];
+  const referenceRates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      subjectRates.push(await c.subject.measure());
+      peerRates.push(await c.peer.measure());
+    } else {
+      peerRates.push(await c.peer.measure());
+      subjectRates.push(await c.subject.measure());
+    }
+    if (c.reference) referenceRates.push(await c.reference.measure());
+  }
+  const result = toResult(c, c.subject.name, c.peer.name, median(subjectRates), median(peerRates));
+  if (!c.reference) return result;
+  const opsPerSec = median(referenceRates);
+  return {
+    ...result,
+    reference: { name: c.reference.name, opsPerSec, ratio: result.subjectOpsPerSec / opsPerSec },
+  };
+}
+
 function opsRate(ops: number): string {
   if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M op/s`;
   if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k op/s`;
@@ -261,6 +348,17 @@ export function formatTable(results: ComparisonResult[]): string {
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** A row's reference as one line: its rate and where the subject stands against it. Undefined if none. */
+export function formatReference(r: ComparisonResult): string | undefined {
+  if (!r.reference) return undefined;
+  const { name, opsPerSec, ratio } = r.reference;
+  const gbps = r.subjectGBps === undefined ? undefined : (opsPerSec * r.subjectGBps) / r.subjectOpsPerSec;
+  return (
+    `${r.title}: reference ${name} ${rate(opsPerSec, gbps, r.show)}; ${r.subject} is at ` +
+    `${(ratio * 100).toFixed(0)}% of it (${r.peer} at ${((ratio / r.ratio) * 100).toFixed(0)}%).`
+  );
 }
 
 /** One line per row that has a target: met or NOT MET, the ratio against the goal. Empty if none. */

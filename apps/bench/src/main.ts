@@ -2,21 +2,26 @@
  * `pnpm bench`: every suite, side by side with its peer in this one process, as one table of ratios.
  * Also writes out/bench.json (machine-readable) for the package READMEs and closing notes.
  *
- * Usage: pnpm bench [--quick] [filter]   (filter: substring of a row title, e.g. "checksum")
+ * Usage: pnpm bench [--quick] [filter]   (filter: substring of "<suite> <row title>", e.g. "checksum", "http/2 get")
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import {
   type AsyncSuite,
+  addNote,
   allNotes,
   type Comparison,
   type ComparisonResult,
+  formatReference,
   formatTable,
   formatTargets,
+  type MeasuredSuite,
   runAsyncComparison,
   runComparison,
+  runMeasuredComparison,
 } from "./harness";
+import { h2Suite } from "./suites/h2";
 import { h2FrameSuite } from "./suites/h2-frame";
 import { hpackSuite } from "./suites/hpack";
 import { osiSuite } from "./suites/osi";
@@ -39,6 +44,9 @@ const asyncSuites: Array<[string, () => AsyncSuite]> = [
   ["ws-echo", wsEchoSuite],
   ["ws-deflate", wsDeflateSuite],
 ];
+
+/** Suites driven by an external load generator that reports its own rates (run last). */
+const measuredSuites: Array<[string, (options: { quick: boolean }) => MeasuredSuite]> = [["h2", h2Suite]];
 
 const selected = (suite: string, title: string) =>
   !filter || `${suite} ${title}`.toLowerCase().includes(filter);
@@ -68,6 +76,31 @@ for (const [suite, make] of asyncSuites) {
       );
       process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
       results.push(result);
+    }
+  } finally {
+    await teardown?.();
+  }
+}
+for (const [suite, make] of measuredSuites) {
+  const { comparisons, skip, setup, teardown, roundOptions } = make({ quick });
+  const chosen = comparisons.filter((c) => selected(suite, c.title));
+  if (chosen.length === 0) continue;
+  const why = await skip?.();
+  if (why !== undefined) {
+    console.log(`  ${suite}: SKIPPED: ${why}`);
+    addNote(`${suite}: SKIPPED: ${why}`);
+    continue;
+  }
+  try {
+    // Inside the try: a setup that fails half-way (a server up, a tool not) is still torn down.
+    await setup?.();
+    for (const comparison of chosen) {
+      process.stdout.write(`  ${comparison.title} ...`);
+      const result = await runMeasuredComparison(comparison, quick ? { rounds: 1 } : (roundOptions ?? {}));
+      process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
+      results.push(result);
+      const reference = formatReference(result);
+      if (reference) addNote(reference);
     }
   } finally {
     await teardown?.();
