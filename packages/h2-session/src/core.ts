@@ -182,13 +182,17 @@ export class SessionCore {
   }
 
   goaway(errorCode: number, debug: Uint8Array = EMPTY): void {
+    // §6.8: a later GOAWAY "MUST NOT increase the value" of the last stream identifier.
+    const last = this.goawaySent
+      ? Math.min(this.goawayLastStreamId, this.lastPeerStreamId)
+      : this.lastPeerStreamId;
     const payload = new Uint8Array(8 + debug.length);
-    writeUint31(payload, 0, this.lastPeerStreamId);
+    writeUint31(payload, 0, last);
     new DataView(payload.buffer).setUint32(4, errorCode >>> 0);
     payload.set(debug, 8);
     this.writeFrame(FrameType.GOAWAY, 0, 0, payload);
     this.goawaySent = true;
-    this.goawayLastStreamId = this.lastPeerStreamId;
+    this.goawayLastStreamId = last;
   }
 
   ackSettings(): void {

@@ -171,7 +171,14 @@ function trailers(core: SessionCore, stream: Http2Stream, fields: HeaderList, en
 function tooLarge(core: SessionCore, stream: Http2Stream, fields: HeaderList): boolean {
   const size = headerListSize(fields);
   if (size <= core.local.maxHeaderListSize) return false;
-  if (core.isServer && !stream.localEnded && stream.state !== "closed") {
+  // Once our response has started, a 431 would be a second response: only the reset remains.
+  if (
+    core.isServer &&
+    !stream.localEnded &&
+    !stream.headersSent &&
+    !stream.endAfterQueue &&
+    stream.state !== "closed"
+  ) {
     core.writeFieldBlock(FrameType.HEADERS, stream.id, [[":status", "431"]], true);
     stream.localEnded = true;
     core.step(stream, "sendES");

@@ -136,18 +136,21 @@ function onData(core: SessionCore, frame: Extract<Frame, { type: 0 }>): void {
       FLOW_CONTROL_ERROR,
     );
   }
-  stream.recvWindow -= size;
-  stream.received += frame.data.length;
-  if (size > frame.data.length) core.credit(stream, size - frame.data.length); // padding: nothing to consume
-  if (stream.contentLength !== undefined && stream.received > stream.contentLength) {
+  // §8.1.1: content-length checked before the bytes are taken, so a refused frame's credit goes back.
+  const received = stream.received + frame.data.length;
+  const cl = stream.contentLength;
+  if (cl !== undefined && (received > cl || (frame.endStream && received !== cl))) {
+    core.credit(undefined, size);
     throw streamErr(
       "H2S_CONTENT_LENGTH",
-      `more DATA than content-length on stream ${stream.id} (§8.1.1)`,
+      `content-length ${cl} but ${received} octets of DATA on stream ${stream.id} (§8.1.1)`,
       stream.id,
     );
   }
+  stream.recvWindow -= size;
+  stream.received = received;
+  if (size > frame.data.length) core.credit(stream, size - frame.data.length); // padding: nothing to consume
   if (frame.data.length === 0 && !frame.endStream) countControl(core);
-  if (frame.endStream) checkLength(stream);
   core.events.push({ type: "data", streamId: stream.id, data: frame.data, endStream: frame.endStream });
   if (frame.endStream) endRemote(core, stream);
 }

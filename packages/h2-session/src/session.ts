@@ -80,7 +80,7 @@ export class Http2Session {
     if (core.failed) return [];
     if (now !== undefined) {
       core.now = now;
-      this.checkTimeouts(now);
+      this.expireSettings(now);
     }
     let chunk = core.prefaceLeft > 0 ? this.preface(bytes) : bytes;
     while (!core.failed) {
@@ -174,19 +174,24 @@ export class Http2Session {
    */
   checkTimeouts(now: number): Http2Event[] {
     const core = this.core;
-    const pending = core.pendingSettings[0];
-    if (pending && !core.failed) {
-      pending.sentAt ??= now;
-      if (now - pending.sentAt > core.limits.settingsTimeout) {
-        core.fail(
-          connError("H2S_SETTINGS_TIMEOUT", "our SETTINGS were not acknowledged in time (§6.5.3)", 0x4),
-        );
-      }
-    }
+    this.expireSettings(now);
     if (core.events.length === 0) return [];
     const events = core.events;
     core.events = [];
     return events;
+  }
+
+  /** §6.5.3: SETTINGS_TIMEOUT once our oldest SETTINGS has waited longer than the limit. */
+  private expireSettings(now: number): void {
+    const core = this.core;
+    const pending = core.pendingSettings[0];
+    if (pending === undefined || core.failed) return;
+    pending.sentAt ??= now;
+    if (now - pending.sentAt > core.limits.settingsTimeout) {
+      core.fail(
+        connError("H2S_SETTINGS_TIMEOUT", "our SETTINGS were not acknowledged in time (§6.5.3)", 0x4),
+      );
+    }
   }
 
   // ---- output ------------------------------------------------------------------------------------------------
