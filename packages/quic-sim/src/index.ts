@@ -1,0 +1,54 @@
+/**
+ * @proto/quic-sim: a deterministic network simulator for HTTP/1.1, HTTP/2 over TCP and HTTP/3 over QUIC,
+ * and QUIC v1 wire codecs with Initial packet protection.
+ * @packageDocumentation
+ */
+export { QuicSimError, type QuicSimErrorCode } from "./errors";
+export {
+  chacha20,
+  chacha20Block,
+  chacha20Poly1305Open,
+  chacha20Poly1305Seal,
+  poly1305,
+} from "./wire/chacha20-poly1305";
+export { hkdfExpand, hkdfExpandLabel, hkdfExtract, hkdfLabel, hmacSha256 } from "./wire/hkdf";
+export {
+  encodeLongHeader,
+  encodeShortHeader,
+  type LongHeader,
+  type LongHeaderInit,
+  LongPacketType,
+  type LongPacketTypeName,
+  parseLongHeader,
+  parseShortHeader,
+  QUIC_V1,
+  readPacketNumber,
+  type ShortHeader,
+  writePacketNumber,
+} from "./wire/packet";
+export { decodePacketNumber, encodePacketNumber, packetNumberLength } from "./wire/packet-number";
+export {
+  type AeadName,
+  deriveInitialKeys,
+  derivePacketKeys,
+  headerProtectionMask,
+  INITIAL_SALT_V1,
+  nextKeyUpdateSecret,
+  open,
+  type PacketKeys,
+  packetNonce,
+  protectPacket,
+  RETRY_KEY_V1,
+  RETRY_NONCE_V1,
+  retryIntegrityTag,
+  seal,
+  unprotectPacket,
+} from "./wire/protection";
+export {
+  encodeVarint,
+  MAX_VARINT,
+  readVarint,
+  readVarintNumber,
+  varintLength,
+  writeVarint,
+} from "./wire/varint";

@@ -1,0 +1,3 @@
+import { protoBuild } from "../../tsup.shared.ts";
+
+export default protoBuild();

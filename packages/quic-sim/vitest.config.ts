@@ -1,0 +1,3 @@
+import { protoProject } from "../../vitest.shared.ts";
+
+export default protoProject("quic-sim");
