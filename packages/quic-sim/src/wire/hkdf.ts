@@ -23,7 +23,7 @@ export function hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Promise<Uint8Arr
 /** RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), concatenated to `length` bytes. */
 export async function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
   const out = new Uint8Array(length);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, at = 0; at < length; i++) {
     const input = new Uint8Array(previous.length + info.length + 1);
     input.set(previous, 0);

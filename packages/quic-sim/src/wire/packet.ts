@@ -57,7 +57,7 @@ export function parseLongHeader(packet: Uint8Array): LongHeader {
   if (at + scidLen > packet.length) throw truncated("long header");
   const scid = packet.subarray(at, at + scidLen);
   at += scidLen;
-  const empty = new Uint8Array(0);
+  const empty: Uint8Array = new Uint8Array(0);
   if (version === 0) {
     // §17.2.1 Version Negotiation: a list of 32-bit versions.
     const versions: number[] = [];
@@ -81,7 +81,7 @@ export function parseLongHeader(packet: Uint8Array): LongHeader {
   if (type === "retry") {
     return { form: "long", type, version, dcid, scid, token: empty, length: 0, pnOffset: at };
   }
-  let token = empty;
+  let token: Uint8Array = empty;
   if (type === "initial") {
     const t = readVarintNumber(packet, at, "token length");
     at += t.length;
