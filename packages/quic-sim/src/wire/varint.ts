@@ -47,7 +47,7 @@ export function writeVarint(
     out[offset + i] = Number(v & 0xffn);
     v >>= 8n;
   }
-  out[offset] |= { 1: 0x00, 2: 0x40, 4: 0x80, 8: 0xc0 }[length];
+  out[offset] = out[offset]! | (length === 1 ? 0x00 : length === 2 ? 0x40 : length === 4 ? 0x80 : 0xc0);
   return offset + length;
 }
 
