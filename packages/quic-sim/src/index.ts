@@ -11,6 +11,15 @@ export {
   chacha20Poly1305Seal,
   poly1305,
 } from "./wire/chacha20-poly1305";
+export {
+  type AckRange,
+  decodeFrames,
+  encodeFrame,
+  encodeFrames,
+  FrameCode,
+  isAckEliciting,
+  type QuicFrame,
+} from "./wire/frames";
 export { hkdfExpand, hkdfExpandLabel, hkdfExtract, hkdfLabel, hmacSha256 } from "./wire/hkdf";
 export {
   encodeLongHeader,
@@ -44,6 +53,12 @@ export {
   seal,
   unprotectPacket,
 } from "./wire/protection";
+export {
+  decodeTransportParameters,
+  encodeTransportParameters,
+  type PreferredAddress,
+  type TransportParameters,
+} from "./wire/transport-params";
 export {
   encodeVarint,
   MAX_VARINT,
