@@ -139,7 +139,8 @@ export function decodeTransportParameters(data: Uint8Array): TransportParameters
     seen.add(id.value);
     const known = PARAMS.find(([pid]) => pid === id.value);
     if (!known) {
-      (out.unknown ??= []).push([id.value, value]);
+      out.unknown ??= [];
+      out.unknown.push([id.value, value]);
       continue;
     }
     const [, key, kind] = known;
