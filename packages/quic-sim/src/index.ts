@@ -4,6 +4,22 @@
  * @packageDocumentation
  */
 export { QuicSimError, type QuicSimErrorCode } from "./errors";
+export { Rng, Simulator, type Timer } from "./sim/core";
+export {
+  type Direction,
+  type DropReason,
+  Link,
+  type LinkStats,
+  type LossModel,
+  type LossSpec,
+  makeLossModel,
+  makePath,
+  type NetworkSpec,
+  type Path,
+  type SimPacket,
+} from "./sim/network";
+export { TcpEndpoint, type TcpOptions, type TcpSegment, type TcpStats, tcpConnection } from "./sim/tcp";
+export { simulateTransfer, type TransferOptions, type TransferResult } from "./sim/transfer";
 export {
   chacha20,
   chacha20Block,

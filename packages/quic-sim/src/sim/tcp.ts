@@ -1,0 +1,544 @@
+/**
+ * A TCP model faithful to the RFCs where they decide throughput: the three-way handshake (and TCP Fast
+ * Open, RFC 7413), an initial window of 10 segments (RFC 6928), slow start and congestion avoidance with
+ * appropriate byte counting (RFC 3465, L = 2), SACK (RFC 2018) with loss recovery as in RFC 6675 and
+ * NewReno's recovery point (RFC 6582), RTO with exponential backoff (RFC 6298), and delayed ACKs
+ * (RFC 5681 §4.2: every second segment or 40 ms; at once when out of order or filling a hole).
+ * Bytes are counted, not carried: the stream is offsets [0, written).
+ */
+import type { Simulator, Timer } from "./core";
+import type { Link, SimPacket } from "./network";
+
+export interface TcpOptions {
+  /** Payload bytes per segment (default 1460: a 1500-byte MTU without options). */
+  mss?: number;
+  /** Initial window in segments (default 10, RFC 6928). */
+  initialWindow?: number;
+  /** Delayed ACKs (default true). */
+  delayedAck?: boolean;
+  /** Minimum RTO in µs (default 200 ms, as Linux; RFC 6298 suggests 1 s). */
+  minRtoUs?: number;
+  /** Fast Open: the client's SYN carries its first flight (a cookie is assumed cached). */
+  fastOpen?: boolean;
+}
+
+const HEADER = 40;
+const DUP_THRESH = 3;
+const DELACK_US = 40_000;
+
+export interface TcpSegment {
+  kind: "tcp";
+  syn: boolean;
+  synAck: boolean;
+  /** Stream offset of the first data byte. */
+  seq: number;
+  len: number;
+  /** Next offset expected from the other side. */
+  ack: number;
+  /** SACK blocks [start, end). */
+  sack: Array<[number, number]>;
+  retransmission: boolean;
+}
+
+interface SentSegment {
+  start: number;
+  end: number;
+  sentAt: number;
+  retransmitted: boolean;
+  sacked: boolean;
+  lost: boolean;
+  inFlight: boolean;
+}
+
+export interface TcpStats {
+  segmentsSent: number;
+  dataSegmentsSent: number;
+  retransmissions: number;
+  timeouts: number;
+  fastRecoveries: number;
+}
+
+/** One end of a connection: a sender of its own stream and a receiver of the peer's. */
+export class TcpEndpoint {
+  readonly stats: TcpStats = {
+    segmentsSent: 0,
+    dataSegmentsSent: 0,
+    retransmissions: 0,
+    timeouts: 0,
+    fastRecoveries: 0,
+  };
+  established = false;
+  /** Bytes the application has written. */
+  private written = 0;
+  private una = 0;
+  private nxt = 0;
+  private segs: SentSegment[] = [];
+  private first = 0;
+  private pipe = 0;
+  /** Segments marked lost and not yet retransmitted (a hint: 0 skips the scan). */
+  private lostCount = 0;
+  cwnd: number;
+  ssthresh = Number.POSITIVE_INFINITY;
+  private bytesAcked = 0;
+  private dupAcks = 0;
+  private inRecovery = false;
+  private recover = 0;
+  private srtt: number | undefined;
+  private rttvar = 0;
+  private rto = 1_000_000;
+  private backoff = 1;
+  private rtoTimer: Timer | undefined;
+  // Receiving.
+  private rcvNxt = 0;
+  private ooo: Array<[number, number]> = [];
+  private lastBlock: [number, number] | undefined;
+  private unackedSegments = 0;
+  private delackTimer: Timer | undefined;
+  private synTimer: Timer | undefined;
+  /** In-order delivery of the peer's bytes [from, to). */
+  onDeliver: (from: number, to: number) => void = () => {};
+  /** Any first arrival of the peer's bytes [from, to), in order or not. */
+  onArrive: (from: number, to: number) => void = () => {};
+  onEstablished: () => void = () => {};
+  readonly mss: number;
+  private readonly options: Required<TcpOptions>;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly out: Link,
+    readonly deliverTo: () => TcpEndpoint,
+    options: TcpOptions,
+  ) {
+    this.options = {
+      mss: options.mss ?? 1460,
+      initialWindow: options.initialWindow ?? 10,
+      delayedAck: options.delayedAck ?? true,
+      minRtoUs: options.minRtoUs ?? 200_000,
+      fastOpen: options.fastOpen ?? false,
+    };
+    this.mss = this.options.mss;
+    this.cwnd = this.options.initialWindow * this.mss;
+  }
+
+  /** Appends `bytes` to this side's stream. */
+  write(bytes: number): void {
+    this.written += bytes;
+    this.trySend();
+  }
+
+  /** Bytes written and not yet acknowledged. */
+  get outstanding(): number {
+    return this.written - this.una;
+  }
+
+  // ---- the handshake ------------------------------------------------------------------------------------
+
+  /** Client: SYN (with the first flight under Fast Open). */
+  connect(): void {
+    const early = this.options.fastOpen ? Math.min(this.written, this.mss) : 0;
+    const send = (retransmission: boolean) => {
+      this.emit({
+        kind: "tcp",
+        syn: true,
+        synAck: false,
+        seq: 0,
+        len: early,
+        ack: 0,
+        sack: [],
+        retransmission,
+      });
+      this.synTimer = this.sim.after(this.rto * this.backoff, () => {
+        this.backoff = Math.min(this.backoff * 2, 64);
+        this.stats.timeouts++;
+        send(true);
+      });
+    };
+    if (early > 0) this.track(0, early);
+    send(false);
+  }
+
+  private receiveSyn(seg: TcpSegment): void {
+    // Server: SYN-ACK; with Fast Open the SYN's data is accepted at once (RFC 7413 §4.2).
+    if (seg.len > 0) this.receiveData(seg, true);
+    this.established = true;
+    this.emit({
+      kind: "tcp",
+      syn: false,
+      synAck: true,
+      seq: 0,
+      len: 0,
+      ack: this.rcvNxt,
+      sack: [],
+      retransmission: false,
+    });
+    this.onEstablished();
+    this.trySend();
+  }
+
+  private receiveSynAck(seg: TcpSegment): void {
+    if (this.established) return;
+    this.synTimer?.cancel();
+    this.backoff = 1;
+    this.established = true;
+    if (seg.ack > 0) this.receiveAck(seg);
+    this.onEstablished();
+    // The third segment of the handshake; data, if any, carries the ACK instead.
+    if (this.nxt >= this.written) this.sendAck();
+    this.trySend();
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------------------
+
+  private emit(seg: TcpSegment): void {
+    this.stats.segmentsSent++;
+    const packet: SimPacket = {
+      size: HEADER + seg.len + (seg.sack.length > 0 ? 2 + 8 * seg.sack.length : 0),
+      proto: "tcp",
+      data: seg,
+    };
+    const peer = this.deliverTo();
+    this.out.send(packet, (p) => peer.receive(p.data as TcpSegment));
+  }
+
+  private track(start: number, end: number): void {
+    this.segs.push({
+      start,
+      end,
+      sentAt: this.sim.now,
+      retransmitted: false,
+      sacked: false,
+      lost: false,
+      inFlight: true,
+    });
+    this.pipe += end - start;
+    this.nxt = end;
+  }
+
+  private dataSegment(start: number, end: number, retransmission: boolean): void {
+    this.stats.dataSegmentsSent++;
+    if (retransmission) this.stats.retransmissions++;
+    this.cancelDelack();
+    this.emit({
+      kind: "tcp",
+      syn: false,
+      synAck: false,
+      seq: start,
+      len: end - start,
+      ack: this.rcvNxt,
+      sack: this.sackBlocks(),
+      retransmission,
+    });
+    if (!this.rtoTimer) this.armRto();
+  }
+
+  /** RFC 6675 §5: retransmit what is lost first, then new data, while pipe < cwnd. */
+  trySend(): void {
+    if (!this.established) return;
+    while (this.pipe < this.cwnd) {
+      const lost = this.firstLost();
+      if (lost) {
+        this.lostCount--;
+        lost.lost = false;
+        lost.inFlight = true;
+        lost.retransmitted = true;
+        lost.sentAt = this.sim.now;
+        this.pipe += lost.end - lost.start;
+        this.dataSegment(lost.start, lost.end, true);
+        continue;
+      }
+      if (this.nxt >= this.written) break;
+      const start = this.nxt;
+      const end = Math.min(this.written, start + this.mss);
+      this.track(start, end);
+      this.dataSegment(start, end, false);
+    }
+  }
+
+  private firstLost(): SentSegment | undefined {
+    if (this.lostCount === 0) return undefined;
+    for (let i = this.first; i < this.segs.length; i++) {
+      const s = this.segs[i]!;
+      if (s.lost && !s.sacked) return s;
+    }
+    this.lostCount = 0;
+    return undefined;
+  }
+
+  private armRto(): void {
+    this.rtoTimer?.cancel();
+    this.rtoTimer = this.sim.after(this.rto * this.backoff, () => this.onRto());
+  }
+
+  /** RFC 6298 §5.4-5.6 and RFC 5681 §3.1: back off, collapse cwnd to one segment, resend from una. */
+  private onRto(): void {
+    this.rtoTimer = undefined;
+    if (this.una >= this.nxt) return;
+    this.stats.timeouts++;
+    this.ssthresh = Math.max((this.nxt - this.una) / 2, 2 * this.mss);
+    this.cwnd = this.mss;
+    this.bytesAcked = 0;
+    this.inRecovery = false;
+    this.recover = this.nxt;
+    this.backoff = Math.min(this.backoff * 2, 64);
+    for (let i = this.first; i < this.segs.length; i++) {
+      const s = this.segs[i]!;
+      if (s.sacked) continue;
+      if (s.inFlight) this.pipe -= s.end - s.start;
+      if (!s.lost) this.lostCount++;
+      s.inFlight = false;
+      s.lost = true;
+    }
+    this.armRto();
+    this.trySend();
+  }
+
+  // ---- receiving ------------------------------------------------------------------------------------------------
+
+  receive(seg: TcpSegment): void {
+    if (seg.syn) {
+      this.receiveSyn(seg);
+      return;
+    }
+    if (seg.synAck) {
+      this.receiveSynAck(seg);
+      return;
+    }
+    if (!this.established) {
+      // The server's side opens with the handshake's ACK (or the first data carrying it).
+      this.established = true;
+      this.onEstablished();
+    }
+    this.receiveAck(seg);
+    if (seg.len > 0) this.receiveData(seg, false);
+    this.trySend();
+  }
+
+  /** Acknowledgement processing (RFC 5681, RFC 6675, RFC 6582, RFC 3465). */
+  private receiveAck(seg: TcpSegment): void {
+    let newSack = false;
+    for (const [s, e] of seg.sack) newSack = this.markSacked(s, e) || newSack;
+    if (seg.ack > this.una) {
+      const acked = seg.ack - this.una;
+      let sample: number | undefined;
+      while (this.first < this.segs.length && this.segs[this.first]!.end <= seg.ack) {
+        const s = this.segs[this.first++]!;
+        if (s.inFlight && !s.sacked) this.pipe -= s.end - s.start;
+        if (s.lost) this.lostCount--;
+        // Karn: only segments sent once give RTT samples.
+        if (!s.retransmitted) sample = this.sim.now - s.sentAt;
+      }
+      if (this.first > 4096) {
+        this.segs = this.segs.slice(this.first);
+        this.first = 0;
+      }
+      this.una = seg.ack;
+      if (sample !== undefined) this.updateRtt(sample);
+      this.backoff = 1;
+      this.dupAcks = 0;
+      if (this.inRecovery) {
+        if (seg.ack >= this.recover) {
+          this.inRecovery = false;
+          this.cwnd = this.ssthresh;
+        }
+      } else if (this.cwnd < this.ssthresh) {
+        this.cwnd += Math.min(acked, 2 * this.mss); // RFC 3465 §2.3, L = 2
+      } else {
+        this.bytesAcked += acked; // RFC 3465 §2.1
+        if (this.bytesAcked >= this.cwnd) {
+          this.bytesAcked -= this.cwnd;
+          this.cwnd += this.mss;
+        }
+      }
+      if (this.una < this.nxt) this.armRto();
+      else {
+        this.rtoTimer?.cancel();
+        this.rtoTimer = undefined;
+      }
+    } else if (
+      seg.ack === this.una &&
+      this.una < this.nxt &&
+      seg.len === 0 &&
+      (newSack || seg.sack.length === 0)
+    ) {
+      this.dupAcks++;
+    }
+    this.detectLoss();
+  }
+
+  private markSacked(start: number, end: number): boolean {
+    let changed = false;
+    for (let i = this.first; i < this.segs.length; i++) {
+      const s = this.segs[i]!;
+      if (s.start >= end) break;
+      if (s.end <= start || s.sacked) continue;
+      if (s.start >= start && s.end <= end) {
+        if (s.inFlight) this.pipe -= s.end - s.start;
+        if (s.lost) this.lostCount--;
+        s.sacked = true;
+        s.inFlight = false;
+        s.lost = false;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** RFC 6675 §4 IsLost: DupThresh segments SACKed above a hole; §5: enter recovery once per window. */
+  private detectLoss(): void {
+    let sackedAbove = 0;
+    let marked = false;
+    for (let i = this.segs.length - 1; i >= this.first; i--) {
+      const s = this.segs[i]!;
+      if (s.sacked) {
+        sackedAbove++;
+        continue;
+      }
+      // A segment already retransmitted is not judged again by the same SACKs (RFC 6675 §4 NextSeg
+      // rule 1): if the retransmission is lost too, the RTO recovers it.
+      if (sackedAbove >= DUP_THRESH && !s.lost && s.inFlight && !s.retransmitted) {
+        this.lostCount++;
+        s.lost = true;
+        s.inFlight = false;
+        this.pipe -= s.end - s.start;
+        marked = true;
+      }
+    }
+    // Without SACK information: three duplicate ACKs mark the first segment (RFC 5681 §3.2).
+    const head = this.segs[this.first];
+    // Not for a segment already retransmitted, nor below `recover` after an RTO (RFC 6582 §4: duplicate
+    // ACKs caused by our own go-back-N retransmissions must not start another recovery).
+    if (
+      !marked &&
+      this.dupAcks >= DUP_THRESH &&
+      head &&
+      !head.lost &&
+      head.inFlight &&
+      !head.sacked &&
+      !head.retransmitted &&
+      this.una >= this.recover
+    ) {
+      this.lostCount++;
+      head.lost = true;
+      head.inFlight = false;
+      this.pipe -= head.end - head.start;
+      marked = true;
+    }
+    // RFC 6582 §3.2: a new recovery only once the previous window is acknowledged (una ≥ recover).
+    if (marked && !this.inRecovery && this.una >= this.recover) {
+      this.inRecovery = true;
+      this.stats.fastRecoveries++;
+      this.recover = this.nxt;
+      this.ssthresh = Math.max((this.nxt - this.una) / 2, 2 * this.mss);
+      this.cwnd = this.ssthresh;
+      this.bytesAcked = 0;
+    }
+  }
+
+  /** RFC 6298 §2. */
+  private updateRtt(r: number): void {
+    if (this.srtt === undefined) {
+      this.srtt = r;
+      this.rttvar = r / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
+      this.srtt = 0.875 * this.srtt + 0.125 * r;
+    }
+    this.rto = Math.max(this.options.minRtoUs, Math.round(this.srtt + Math.max(1000, 4 * this.rttvar)));
+  }
+
+  private receiveData(seg: TcpSegment, inSyn: boolean): void {
+    const start = seg.seq;
+    const end = seg.seq + seg.len;
+    const hadHoles = this.ooo.length > 0;
+    if (end <= this.rcvNxt) {
+      this.sendAck(); // a duplicate: tell the sender at once
+      return;
+    }
+    this.addRange(Math.max(start, this.rcvNxt), end);
+    this.lastBlock = [start, end];
+    const before = this.rcvNxt;
+    while (this.ooo.length > 0 && this.ooo[0]![0] <= this.rcvNxt) {
+      this.rcvNxt = Math.max(this.rcvNxt, this.ooo.shift()![1]);
+    }
+    if (this.rcvNxt > before) this.onDeliver(before, this.rcvNxt);
+    if (inSyn) return;
+    // RFC 5681 §4.2: ACK at once for out-of-order data and for data that fills a hole.
+    if (start > before || hadHoles || !this.options.delayedAck) {
+      this.sendAck();
+      return;
+    }
+    this.unackedSegments++;
+    if (this.unackedSegments >= 2) this.sendAck();
+    else if (!this.delackTimer) this.delackTimer = this.sim.after(DELACK_US, () => this.sendAck());
+  }
+
+  /** Merges [s, e) into the out-of-order ranges (reporting first arrivals). */
+  private addRange(s: number, e: number): void {
+    const ranges = this.ooo;
+    let cursor = s;
+    const merged: Array<[number, number]> = [];
+    let placed = false;
+    for (const [a, b] of ranges) {
+      if (b < s) merged.push([a, b]);
+      else if (a > e) {
+        if (!placed) {
+          merged.push([s, e]);
+          placed = true;
+        }
+        merged.push([a, b]);
+      } else {
+        if (a > cursor) this.onArrive(cursor, a);
+        cursor = Math.max(cursor, b);
+        s = Math.min(s, a);
+        e = Math.max(e, b);
+      }
+    }
+    if (cursor < e) this.onArrive(cursor, e);
+    if (!placed) merged.push([s, e]);
+    merged.sort((x, y) => x[0] - y[0]);
+    this.ooo = merged;
+  }
+
+  /** RFC 2018 §4: the block with the latest segment first, then others, at most 3. */
+  private sackBlocks(): Array<[number, number]> {
+    const blocks = this.ooo.filter(([, e]) => e > this.rcvNxt);
+    if (blocks.length === 0) return [];
+    const latest = this.lastBlock
+      ? blocks.find(([a, b]) => this.lastBlock![0] >= a && this.lastBlock![0] < b)
+      : undefined;
+    const rest = blocks.filter((b) => b !== latest).reverse();
+    return (latest ? [latest, ...rest] : rest).slice(0, 3);
+  }
+
+  private cancelDelack(): void {
+    this.unackedSegments = 0;
+    this.delackTimer?.cancel();
+    this.delackTimer = undefined;
+  }
+
+  sendAck(): void {
+    this.cancelDelack();
+    this.emit({
+      kind: "tcp",
+      syn: false,
+      synAck: false,
+      seq: this.nxt,
+      len: 0,
+      ack: this.rcvNxt,
+      sack: this.sackBlocks(),
+      retransmission: false,
+    });
+  }
+}
+
+/** A client and a server endpoint over a path. */
+export function tcpConnection(
+  sim: Simulator,
+  path: { toServer: Link; toClient: Link },
+  options: TcpOptions = {},
+): { client: TcpEndpoint; server: TcpEndpoint } {
+  const pair = {} as { client: TcpEndpoint; server: TcpEndpoint };
+  pair.client = new TcpEndpoint(sim, path.toServer, () => pair.server, options);
+  pair.server = new TcpEndpoint(sim, path.toClient, () => pair.client, options);
+  return pair;
+}
