@@ -18,6 +18,19 @@ export {
   type Path,
   type SimPacket,
 } from "./sim/network";
+export {
+  kGranularity,
+  kInitialRtt,
+  kLossReductionFactor,
+  kPacketThreshold,
+  kPersistentCongestionThreshold,
+  kTimeThreshold,
+  PN_SPACES,
+  type PnSpace,
+  Recovery,
+  type RecoveryHooks,
+  type SentPacket,
+} from "./sim/recovery";
 export { TcpEndpoint, type TcpOptions, type TcpSegment, type TcpStats, tcpConnection } from "./sim/tcp";
 export { simulateTransfer, type TransferOptions, type TransferResult } from "./sim/transfer";
 export {
