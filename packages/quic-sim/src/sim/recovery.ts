@@ -363,7 +363,7 @@ export class Recovery {
   // B.8 On Packets Lost
   onPacketsLost(lostPackets: SentPacket[], now: number): void {
     this.lostPackets += lostPackets.length;
-    let sentTimeOfLastLoss = 0;
+    let sentTimeOfLastLoss = -1; // the RFC's 0 is a valid simulated time
     // Remove lost packets from bytes_in_flight.
     for (const lostPacket of lostPackets) {
       if (lostPacket.inFlight) {
@@ -372,7 +372,7 @@ export class Recovery {
       }
     }
     // Congestion event if in-flight packets were lost.
-    if (sentTimeOfLastLoss !== 0) this.onCongestionEvent(sentTimeOfLastLoss, now);
+    if (sentTimeOfLastLoss !== -1) this.onCongestionEvent(sentTimeOfLastLoss, now);
     // Reset the congestion window if the loss of these packets indicates persistent congestion. Only
     // consider packets sent after getting an RTT sample.
     if (this.firstRttSample === 0) return;
