@@ -19,6 +19,14 @@ export {
   type SimPacket,
 } from "./sim/network";
 export {
+  QuicEndpoint,
+  type QuicOptions,
+  type QuicPacket,
+  type QuicStats,
+  quicConnection,
+  type SimFrame,
+} from "./sim/quic";
+export {
   kGranularity,
   kInitialRtt,
   kLossReductionFactor,

@@ -84,7 +84,8 @@ export class Simulator {
 
   /** Runs `run` at `at` µs (not before now); events at the same time run in scheduling order. */
   at(at: number, run: () => void): Timer {
-    const t = Math.max(this.now, Math.round(at));
+    // Up, never down: a deadline computed as 244176.25 µs has passed when its event runs.
+    const t = Math.max(this.now, Math.ceil(at));
     const event: Scheduled = { at: t, seq: this.seq++, run, cancelled: false };
     this.push(event);
     return {

@@ -75,6 +75,8 @@ export class TcpEndpoint {
   private segs: SentSegment[] = [];
   private first = 0;
   private pipe = 0;
+  /** Index in `segs` of the highest SACKed segment. */
+  private highestSacked = -1;
   /** Segments marked lost and not yet retransmitted (a hint: 0 skips the scan). */
   private lostCount = 0;
   cwnd: number;
@@ -329,6 +331,7 @@ export class TcpEndpoint {
       }
       if (this.first > 4096) {
         this.segs = this.segs.slice(this.first);
+        this.highestSacked -= this.first;
         this.first = 0;
       }
       this.una = seg.ack;
@@ -374,6 +377,7 @@ export class TcpEndpoint {
       if (s.start >= start && s.end <= end) {
         if (s.inFlight) this.pipe -= s.end - s.start;
         if (s.lost) this.lostCount--;
+        if (i > this.highestSacked) this.highestSacked = i;
         s.sacked = true;
         s.inFlight = false;
         s.lost = false;
@@ -387,15 +391,19 @@ export class TcpEndpoint {
   private detectLoss(): void {
     let sackedAbove = 0;
     let marked = false;
-    for (let i = this.segs.length - 1; i >= this.first; i--) {
+    // From the highest SACKed segment down; below a segment already judged lost (or resent), the
+    // segments were judged on the same evidence before, so the scan stops there: linear per window.
+    for (let i = Math.min(this.highestSacked, this.segs.length - 1); i >= this.first; i--) {
       const s = this.segs[i]!;
       if (s.sacked) {
         sackedAbove++;
         continue;
       }
+      if (sackedAbove < DUP_THRESH) continue;
+      if (s.lost || s.retransmitted) break;
       // A segment already retransmitted is not judged again by the same SACKs (RFC 6675 §4 NextSeg
       // rule 1): if the retransmission is lost too, the RTO recovers it.
-      if (sackedAbove >= DUP_THRESH && !s.lost && s.inFlight && !s.retransmitted) {
+      if (s.inFlight) {
         this.lostCount++;
         s.lost = true;
         s.inFlight = false;
