@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { QuicSimError, type QuicSimErrorCode } from "./errors";
+export { Channel, type Piece } from "./sim/channel";
 export { Rng, Simulator, type Timer } from "./sim/core";
 export {
   type Direction,
@@ -18,6 +19,14 @@ export {
   type Path,
   type SimPacket,
 } from "./sim/network";
+export {
+  type PageLoadOptions,
+  type PageLoadResult,
+  type ResourceResult,
+  simulatePageLoad,
+} from "./sim/page-load";
+export { presets } from "./sim/presets";
+export { Qlog, type QlogEvent } from "./sim/qlog";
 export {
   QuicEndpoint,
   type QuicOptions,
@@ -40,6 +49,14 @@ export {
   type SentPacket,
 } from "./sim/recovery";
 export { TcpEndpoint, type TcpOptions, type TcpSegment, type TcpStats, tcpConnection } from "./sim/tcp";
+export {
+  CERTIFICATE_FLIGHT,
+  type Resumption,
+  TlsDriver,
+  type TlsPlan,
+  type TlsVersion,
+  tlsPlan,
+} from "./sim/tls";
 export { simulateTransfer, type TransferOptions, type TransferResult } from "./sim/transfer";
 export {
   chacha20,

@@ -47,6 +47,8 @@ export interface SimPacket {
 }
 
 export type DropReason = "queue" | "loss" | "corrupt" | "middlebox";
+/** What the observer of a link is told: sent (entering it), delivered, or dropped and why. */
+export type LinkOutcome = DropReason | "delivered" | "sent";
 
 /** A per-direction loss decision. */
 export interface LossModel {
@@ -114,7 +116,7 @@ export class Link {
       corruptP: number;
     },
     /** Called for each packet that leaves the link; `dropped` set when it does not arrive. */
-    private readonly observe?: (packet: SimPacket, outcome: DropReason | "delivered") => void,
+    private readonly observe?: (packet: SimPacket, outcome: LinkOutcome) => void,
   ) {}
 
   /** Sends a packet; `deliver` runs at its arrival time unless it is dropped. */
@@ -124,6 +126,7 @@ export class Link {
     const nowNs = sim.now * 1000;
     this.stats.packets++;
     this.stats.bytes += packet.size;
+    this.observe?.(packet, "sent");
     const drop = (reason: DropReason) => {
       this.stats.dropped[reason]++;
       this.observe?.(packet, reason);
@@ -182,11 +185,7 @@ export interface Path {
 export function makePath(
   sim: Simulator,
   spec: NetworkSpec,
-  observe?: (
-    direction: "toServer" | "toClient",
-    packet: SimPacket,
-    outcome: DropReason | "delivered",
-  ) => void,
+  observe?: (direction: "toServer" | "toClient", packet: SimPacket, outcome: LinkOutcome) => void,
 ): Path {
   if (!(spec.bandwidthMbps > 0))
     throw invalidArgument(`bandwidthMbps must be > 0, got ${spec.bandwidthMbps}`);

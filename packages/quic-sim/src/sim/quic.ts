@@ -144,11 +144,15 @@ export class QuicEndpoint {
   private readonly options: Required<QuicOptions>;
   /** Stream data delivered in order on stream `id`, [from, to); `fin` when the stream is complete. */
   onStreamData: (id: number, from: number, to: number, fin: boolean) => void = () => {};
-  /** First arrival of stream bytes, in order or not. */
-  onStreamArrive: (id: number, from: number, to: number) => void = () => {};
+  /** First arrival of stream bytes; `held` when a gap in the stream before them keeps them back. */
+  onStreamArrive: (id: number, from: number, to: number, held: boolean) => void = () => {};
   /** 1-RTT keys are available: application data may be sent (client: the request). */
   onReady: () => void = () => {};
   onHandshakeConfirmed: () => void = () => {};
+  /** New data of stream `id` leaves in a packet. */
+  onStreamSend: (id: number) => void = () => {};
+  /** Stream data of `id` sent again after a loss. */
+  onRetransmit: (id: number) => void = () => {};
 
   constructor(
     private readonly sim: Simulator,
@@ -300,6 +304,7 @@ export class QuicEndpoint {
         if (r[0] + len < r[1]) s.retransmit.unshift([r[0] + len, r[1]]);
         left -= 12 + len;
         this.stats.retransmittedFrames++;
+        this.onRetransmit(id);
         continue;
       }
       const connRoom = this.maxData - this.dataSent;
@@ -318,6 +323,7 @@ export class QuicEndpoint {
         return;
       }
       const fin = s.fin && s.next + len === s.written;
+      if (s.next === 0) this.onStreamSend(id);
       add({ t: "stream", id, offset: s.next, len, fin });
       s.next += len;
       this.dataSent += len;
@@ -553,9 +559,9 @@ export class QuicEndpoint {
       ) {
         // The server's Finished: send ours; 1-RTT keys are ready.
         this.spaces.handshake.cryptoToSend = CLIENT_FINISHED;
-        const wasReady = this.oneRttKeys;
+        // The handshake is complete (with 0-RTT, early data went before this).
         this.oneRttKeys = true;
-        if (!wasReady) this.onReady();
+        this.onReady();
       }
     } else {
       if (space === "initial" && have >= CLIENT_HELLO && this.spaces.initial.cryptoToSend === 0) {
@@ -597,7 +603,7 @@ export class QuicEndpoint {
     }
     if (fin) r.finAt = offset + len;
     const fresh = r.ranges.add(offset, offset + len);
-    for (const [a, b] of fresh) this.onStreamArrive(id, a, b);
+    for (const [a, b] of fresh) this.onStreamArrive(id, a, b, a > r.delivered);
     const newBytes = fresh.reduce((n, [a, b]) => n + b - a, 0);
     this.dataReceived += newBytes;
     const to = r.ranges.contiguousFrom(0);

@@ -99,9 +99,13 @@ export class TcpEndpoint {
   private synTimer: Timer | undefined;
   /** In-order delivery of the peer's bytes [from, to). */
   onDeliver: (from: number, to: number) => void = () => {};
-  /** Any first arrival of the peer's bytes [from, to), in order or not. */
-  onArrive: (from: number, to: number) => void = () => {};
+  /** Any first arrival of the peer's bytes [from, to); `held` when a hole before them keeps them back. */
+  onArrive: (from: number, to: number, held: boolean) => void = () => {};
   onEstablished: () => void = () => {};
+  /** This side's bytes [from, to) leave in a segment (first transmission or not). */
+  onSendData: (from: number, to: number) => void = () => {};
+  /** A retransmission of this side's bytes [from, to). */
+  onRetransmit: (from: number, to: number) => void = () => {};
   readonly mss: number;
   private readonly options: Required<TcpOptions>;
 
@@ -122,9 +126,22 @@ export class TcpEndpoint {
     this.cwnd = this.options.initialWindow * this.mss;
   }
 
+  private corked = false;
+
   /** Appends `bytes` to this side's stream. */
   write(bytes: number): void {
     this.written += bytes;
+    if (!this.corked) this.trySend();
+  }
+
+  /** Runs `writes` as one application write: segments are cut only after all of it is queued. */
+  batch(writes: () => void): void {
+    this.corked = true;
+    try {
+      writes();
+    } finally {
+      this.corked = false;
+    }
     this.trySend();
   }
 
@@ -155,7 +172,10 @@ export class TcpEndpoint {
         send(true);
       });
     };
-    if (early > 0) this.track(0, early);
+    if (early > 0) {
+      this.track(0, early);
+      this.onSendData(0, early);
+    }
     send(false);
   }
 
@@ -218,8 +238,12 @@ export class TcpEndpoint {
 
   private dataSegment(start: number, end: number, retransmission: boolean): void {
     this.stats.dataSegmentsSent++;
-    if (retransmission) this.stats.retransmissions++;
+    if (retransmission) {
+      this.stats.retransmissions++;
+      this.onRetransmit(start, end);
+    }
     this.cancelDelack();
+    this.onSendData(start, end);
     this.emit({
       kind: "tcp",
       syn: false,
@@ -495,13 +519,13 @@ export class TcpEndpoint {
         }
         merged.push([a, b]);
       } else {
-        if (a > cursor) this.onArrive(cursor, a);
+        if (a > cursor) this.onArrive(cursor, a, cursor > this.rcvNxt);
         cursor = Math.max(cursor, b);
         s = Math.min(s, a);
         e = Math.max(e, b);
       }
     }
-    if (cursor < e) this.onArrive(cursor, e);
+    if (cursor < e) this.onArrive(cursor, e, cursor > this.rcvNxt);
     if (!placed) merged.push([s, e]);
     merged.sort((x, y) => x[0] - y[0]);
     this.ooo = merged;
