@@ -9,99 +9,26 @@
  */
 import type { Simulator, Timer } from "./core";
 import type { Link, SimPacket } from "./network";
+import {
+  ACK_DELAY,
+  AEAD_TAG,
+  CLIENT_FINISHED,
+  CLIENT_HELLO,
+  frameSize,
+  LONG_HEADER,
+  type QuicOptions,
+  type QuicPacket,
+  SERVER_HELLO,
+  SHORT_HEADER,
+  type SimFrame,
+  type SpaceState,
+  UDP_IP,
+} from "./quic-frames";
+import { StreamSet } from "./quic-streams";
 import { ByteRanges } from "./ranges";
 import { type PnSpace, Recovery, type SentPacket } from "./recovery";
 
-export type SimFrame =
-  | { t: "crypto"; offset: number; len: number }
-  | { t: "stream"; id: number; offset: number; len: number; fin: boolean }
-  | { t: "ack"; ranges: Array<{ largest: number; smallest: number }>; delay: number }
-  | { t: "ping" }
-  | { t: "max_data"; max: number }
-  | { t: "max_stream_data"; id: number; max: number }
-  | { t: "data_blocked"; limit: number }
-  | { t: "stream_data_blocked"; id: number; limit: number }
-  | { t: "handshake_done" };
-
-export interface QuicPacket {
-  space: PnSpace;
-  pn: number;
-  frames: SimFrame[];
-  size: number;
-}
-
-export interface QuicOptions {
-  /** The handshake: "1rtt" or "0rtt" (the client's request leaves with its Initial). */
-  handshake?: "1rtt" | "0rtt";
-  /** Bytes of the server's certificate flight (Certificate + CertificateVerify + Finished). */
-  serverFlightBytes?: number;
-  maxDatagramSize?: number;
-  initialMaxData?: number;
-  initialMaxStreamData?: number;
-  /** How streams share the connection: one at a time in id order, or a frame each in turn. */
-  scheduler?: "round-robin" | "sequential";
-}
-
-const UDP_IP = 28;
-const AEAD_TAG = 16;
-const LONG_HEADER = 1 + 4 + 1 + 8 + 1 + 8 + 2 + 2; // type, version, DCID, SCID, length, packet number
-const SHORT_HEADER = 1 + 8 + 2;
-const CLIENT_HELLO = 280;
-const SERVER_HELLO = 90;
-const CLIENT_FINISHED = 36;
-const ACK_DELAY = 25_000;
-
-function frameSize(f: SimFrame): number {
-  switch (f.t) {
-    case "crypto":
-      return 1 + 4 + 2 + f.len;
-    case "stream":
-      return 1 + 2 + (f.offset > 0 ? 4 : 0) + 2 + f.len;
-    case "ack":
-      return 1 + 4 + 2 + 1 + 2 + 4 * (f.ranges.length - 1);
-    case "max_stream_data":
-    case "stream_data_blocked":
-      return 1 + 2 + 4;
-    case "max_data":
-    case "data_blocked":
-      return 1 + 4;
-    default:
-      return 1;
-  }
-}
-
-interface SendStream {
-  written: number;
-  next: number;
-  fin: boolean;
-  finSent: boolean;
-  retransmit: Array<[number, number]>;
-  /** The peer's MAX_STREAM_DATA. */
-  limit: number;
-  blockedSentAt: number;
-}
-
-interface RecvStream {
-  ranges: ByteRanges;
-  delivered: number;
-  finAt: number | undefined;
-  /** What we let the peer send (MAX_STREAM_DATA). */
-  limit: number;
-}
-
-interface SpaceState {
-  nextPn: number;
-  received: ByteRanges;
-  largestReceived: number;
-  largestReceivedAt: number;
-  ackElicitingUnacked: number;
-  ackPending: boolean;
-  ackTimer: Timer | undefined;
-  cryptoToSend: number;
-  cryptoSent: number;
-  cryptoRetransmit: Array<[number, number]>;
-  cryptoReceived: ByteRanges;
-}
+export type { QuicOptions, QuicPacket, SimFrame } from "./quic-frames";
 
 export interface QuicStats {
   packetsSent: number;
@@ -121,18 +48,9 @@ export class QuicEndpoint {
     ptoCount: 0,
   };
   private readonly spaces: Record<PnSpace, SpaceState>;
-  private readonly send = new Map<number, SendStream>();
-  private readonly recv = new Map<number, RecvStream>();
-  private readonly control: SimFrame[] = [];
-  private maxData: number;
-  private dataSent = 0;
-  private recvMaxData: number;
-  private dataReceived = 0;
-  private dataConsumed = 0;
-  private dataBlockedSentAt = -1;
+  private readonly streams: StreamSet;
   private bytesReceived = 0;
   private bytesSent = 0;
-  private rr = 0;
   private timer: Timer | undefined;
   private probes = 0;
   /** Handshake progress. */
@@ -183,8 +101,7 @@ export class QuicEndpoint {
       cryptoReceived: new ByteRanges(),
     });
     this.spaces = { initial: space(), handshake: space(), application: space() };
-    this.maxData = this.options.initialMaxData;
-    this.recvMaxData = this.options.initialMaxData;
+    this.streams = new StreamSet(this, this.options);
     this.addressValidated = isClient;
     this.recovery = new Recovery(
       isClient,
@@ -212,21 +129,7 @@ export class QuicEndpoint {
 
   /** Appends `bytes` to stream `id` (created on first write); `fin` ends it. */
   write(id: number, bytes: number, fin = false): void {
-    let s = this.send.get(id);
-    if (!s) {
-      s = {
-        written: 0,
-        next: 0,
-        fin: false,
-        finSent: false,
-        retransmit: [],
-        limit: this.options.initialMaxStreamData,
-        blockedSentAt: -1,
-      };
-      this.send.set(id, s);
-    }
-    s.written += bytes;
-    if (fin) s.fin = true;
+    this.streams.write(id, bytes, fin);
     this.flush();
   }
 
@@ -270,12 +173,13 @@ export class QuicEndpoint {
       st.cryptoSent += len;
     }
     if (space === "application" && this.oneRttKeys) {
-      while (this.control.length > 0 && left > 16 && !limited()) add(this.control.shift()!);
+      const control = this.streams.control;
+      while (control.length > 0 && left > 16 && !limited()) add(control.shift()!);
       if (this.handshakeDoneQueued && left > 4) {
         add({ t: "handshake_done" });
         this.handshakeDoneQueued = false;
       }
-      this.streamFrames(left, add, limited);
+      this.streams.frames(left, add, limited);
     }
     const elicits = frames.some((f) => f.t !== "ack");
     if (frames.length === 0 || (probe && !elicits)) {
@@ -285,71 +189,6 @@ export class QuicEndpoint {
     let size = header + AEAD_TAG;
     for (const f of frames) size += frameSize(f);
     return { space, pn: st.nextPn++, frames, size };
-  }
-
-  /** STREAM frames by the scheduler, within stream and connection flow control. */
-  private streamFrames(left: number, add: (f: SimFrame) => void, limited: () => boolean): void {
-    const ids = [...this.send.keys()].sort((a, b) => a - b);
-    if (ids.length === 0) return;
-    let guard = 0;
-    while (left > 24 && !limited() && guard++ < 64) {
-      const id = this.pickStream(ids);
-      if (id === undefined) return;
-      const s = this.send.get(id)!;
-      const r = s.retransmit.shift();
-      if (r) {
-        const len = Math.min(r[1] - r[0], left - 12);
-        const fin = s.fin && r[0] + len === s.written && r[1] === s.written;
-        add({ t: "stream", id, offset: r[0], len, fin });
-        if (r[0] + len < r[1]) s.retransmit.unshift([r[0] + len, r[1]]);
-        left -= 12 + len;
-        this.stats.retransmittedFrames++;
-        this.onRetransmit(id);
-        continue;
-      }
-      const connRoom = this.maxData - this.dataSent;
-      const streamRoom = s.limit - s.next;
-      const want = s.written - s.next;
-      const len = Math.max(0, Math.min(want, left - 12, connRoom, streamRoom));
-      if (len === 0 && !(want === 0 && s.fin && !s.finSent)) {
-        if (connRoom <= 0 && this.dataBlockedSentAt !== this.maxData) {
-          this.dataBlockedSentAt = this.maxData;
-          add({ t: "data_blocked", limit: this.maxData });
-        }
-        if (streamRoom <= 0 && s.blockedSentAt !== s.limit) {
-          s.blockedSentAt = s.limit;
-          add({ t: "stream_data_blocked", id, limit: s.limit });
-        }
-        return;
-      }
-      const fin = s.fin && s.next + len === s.written;
-      if (s.next === 0) this.onStreamSend(id);
-      add({ t: "stream", id, offset: s.next, len, fin });
-      s.next += len;
-      this.dataSent += len;
-      if (fin) s.finSent = true;
-      left -= 12 + len;
-    }
-  }
-
-  private pickStream(ids: number[]): number | undefined {
-    const ready = (id: number) => {
-      const s = this.send.get(id)!;
-      return (
-        s.retransmit.length > 0 ||
-        (s.next < s.written && s.next < s.limit) ||
-        (s.fin && !s.finSent && s.next === s.written)
-      );
-    };
-    if (this.options.scheduler === "sequential") return ids.find(ready);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[(this.rr + k) % ids.length]!;
-      if (ready(id)) {
-        this.rr = (this.rr + k + 1) % ids.length;
-        return id;
-      }
-    }
-    return undefined;
   }
 
   /** Builds and sends datagrams while anything is due and allowed. */
@@ -452,16 +291,11 @@ export class QuicEndpoint {
   private requeue(space: PnSpace, frames: SimFrame[]): void {
     for (const f of frames) {
       if (f.t === "crypto") this.spaces[space].cryptoRetransmit.push([f.offset, f.offset + f.len]);
-      else if (f.t === "stream") {
-        const s = this.send.get(f.id);
-        if (s) {
-          s.retransmit.push([f.offset, f.offset + f.len]);
-          if (f.fin) s.finSent = false;
-        }
-      } else if (f.t === "max_data" || f.t === "max_stream_data" || f.t === "handshake_done") {
-        if (f.t === "handshake_done") this.handshakeDoneQueued = true;
-        else this.control.push(f.t === "max_data" ? { t: "max_data", max: this.recvMaxData } : f);
-      }
+      else if (f.t === "stream") this.streams.requeue(f);
+      else if (f.t === "handshake_done") this.handshakeDoneQueued = true;
+      else if (f.t === "max_data")
+        this.streams.control.push({ t: "max_data", max: this.streams.recvMaxData });
+      else if (f.t === "max_stream_data") this.streams.control.push(f);
     }
   }
 
@@ -524,16 +358,14 @@ export class QuicEndpoint {
         this.receiveCrypto(space, f.offset, f.len);
         return;
       case "stream":
-        this.receiveStream(f.id, f.offset, f.len, f.fin);
+        this.streams.receive(f.id, f.offset, f.len, f.fin);
         return;
       case "max_data":
-        this.maxData = Math.max(this.maxData, f.max);
+        this.streams.maxData = Math.max(this.streams.maxData, f.max);
         return;
-      case "max_stream_data": {
-        const s = this.send.get(f.id);
-        if (s) s.limit = Math.max(s.limit, f.max);
+      case "max_stream_data":
+        this.streams.onMaxStreamData(f.id, f.max);
         return;
-      }
       case "handshake_done":
         this.confirm();
         return;
@@ -588,41 +420,6 @@ export class QuicEndpoint {
     if (!this.recovery.discarded.has("handshake"))
       this.recovery.onPacketNumberSpaceDiscarded("handshake", this.sim.now);
     this.onHandshakeConfirmed();
-  }
-
-  private receiveStream(id: number, offset: number, len: number, fin: boolean): void {
-    let r = this.recv.get(id);
-    if (!r) {
-      r = {
-        ranges: new ByteRanges(),
-        delivered: 0,
-        finAt: undefined,
-        limit: this.options.initialMaxStreamData,
-      };
-      this.recv.set(id, r);
-    }
-    if (fin) r.finAt = offset + len;
-    const fresh = r.ranges.add(offset, offset + len);
-    for (const [a, b] of fresh) this.onStreamArrive(id, a, b, a > r.delivered);
-    const newBytes = fresh.reduce((n, [a, b]) => n + b - a, 0);
-    this.dataReceived += newBytes;
-    const to = r.ranges.contiguousFrom(0);
-    const complete = r.finAt !== undefined && to >= r.finAt;
-    if (to > r.delivered || (complete && len === 0)) {
-      const from = r.delivered;
-      r.delivered = to;
-      this.dataConsumed += to - from;
-      this.onStreamData(id, from, to, complete);
-    }
-    // Flow control credit: the application reads at once, so the windows slide as data is delivered.
-    if (this.dataConsumed + this.options.initialMaxData / 2 > this.recvMaxData) {
-      this.recvMaxData = this.dataConsumed + this.options.initialMaxData;
-      this.control.push({ t: "max_data", max: this.recvMaxData });
-    }
-    if (r.delivered + this.options.initialMaxStreamData / 2 > r.limit && !complete) {
-      r.limit = r.delivered + this.options.initialMaxStreamData;
-      this.control.push({ t: "max_stream_data", id, max: r.limit });
-    }
   }
 }
 

@@ -8,55 +8,18 @@
  */
 import type { Simulator, Timer } from "./core";
 import type { Link, SimPacket } from "./network";
+import { TcpReceiver } from "./tcp-receiver";
+import {
+  DELACK_US,
+  DUP_THRESH,
+  HEADER,
+  type SentSegment,
+  type TcpOptions,
+  type TcpSegment,
+  type TcpStats,
+} from "./tcp-types";
 
-export interface TcpOptions {
-  /** Payload bytes per segment (default 1460: a 1500-byte MTU without options). */
-  mss?: number;
-  /** Initial window in segments (default 10, RFC 6928). */
-  initialWindow?: number;
-  /** Delayed ACKs (default true). */
-  delayedAck?: boolean;
-  /** Minimum RTO in µs (default 200 ms, as Linux; RFC 6298 suggests 1 s). */
-  minRtoUs?: number;
-  /** Fast Open: the client's SYN carries its first flight (a cookie is assumed cached). */
-  fastOpen?: boolean;
-}
-
-const HEADER = 40;
-const DUP_THRESH = 3;
-const DELACK_US = 40_000;
-
-export interface TcpSegment {
-  kind: "tcp";
-  syn: boolean;
-  synAck: boolean;
-  /** Stream offset of the first data byte. */
-  seq: number;
-  len: number;
-  /** Next offset expected from the other side. */
-  ack: number;
-  /** SACK blocks [start, end). */
-  sack: Array<[number, number]>;
-  retransmission: boolean;
-}
-
-interface SentSegment {
-  start: number;
-  end: number;
-  sentAt: number;
-  retransmitted: boolean;
-  sacked: boolean;
-  lost: boolean;
-  inFlight: boolean;
-}
-
-export interface TcpStats {
-  segmentsSent: number;
-  dataSegmentsSent: number;
-  retransmissions: number;
-  timeouts: number;
-  fastRecoveries: number;
-}
+export type { TcpOptions, TcpSegment, TcpStats } from "./tcp-types";
 
 /** One end of a connection: a sender of its own stream and a receiver of the peer's. */
 export class TcpEndpoint {
@@ -91,9 +54,10 @@ export class TcpEndpoint {
   private backoff = 1;
   private rtoTimer: Timer | undefined;
   // Receiving.
-  private rcvNxt = 0;
-  private ooo: Array<[number, number]> = [];
-  private lastBlock: [number, number] | undefined;
+  private readonly receiver = new TcpReceiver({
+    deliver: (from, to) => this.onDeliver(from, to),
+    arrive: (from, to, held) => this.onArrive(from, to, held),
+  });
   private unackedSegments = 0;
   private delackTimer: Timer | undefined;
   private synTimer: Timer | undefined;
@@ -189,7 +153,7 @@ export class TcpEndpoint {
       synAck: true,
       seq: 0,
       len: 0,
-      ack: this.rcvNxt,
+      ack: this.receiver.rcvNxt,
       sack: [],
       retransmission: false,
     });
@@ -250,8 +214,8 @@ export class TcpEndpoint {
       synAck: false,
       seq: start,
       len: end - start,
-      ack: this.rcvNxt,
-      sack: this.sackBlocks(),
+      ack: this.receiver.rcvNxt,
+      sack: this.receiver.sackBlocks(),
       retransmission,
     });
     if (!this.rtoTimer) this.armRto();
@@ -480,19 +444,12 @@ export class TcpEndpoint {
 
   private receiveData(seg: TcpSegment, inSyn: boolean): void {
     const start = seg.seq;
-    const end = seg.seq + seg.len;
-    const hadHoles = this.ooo.length > 0;
-    if (end <= this.rcvNxt) {
+    const got = this.receiver.accept(start, seg.seq + seg.len);
+    if (got === "duplicate") {
       this.sendAck(); // a duplicate: tell the sender at once
       return;
     }
-    this.addRange(Math.max(start, this.rcvNxt), end);
-    this.lastBlock = [start, end];
-    const before = this.rcvNxt;
-    while (this.ooo.length > 0 && this.ooo[0]![0] <= this.rcvNxt) {
-      this.rcvNxt = Math.max(this.rcvNxt, this.ooo.shift()![1]);
-    }
-    if (this.rcvNxt > before) this.onDeliver(before, this.rcvNxt);
+    const { before, hadHoles } = got;
     if (inSyn) return;
     // RFC 5681 §4.2: ACK at once for out-of-order data and for data that fills a hole.
     if (start > before || hadHoles || !this.options.delayedAck) {
@@ -502,44 +459,6 @@ export class TcpEndpoint {
     this.unackedSegments++;
     if (this.unackedSegments >= 2) this.sendAck();
     else if (!this.delackTimer) this.delackTimer = this.sim.after(DELACK_US, () => this.sendAck());
-  }
-
-  /** Merges [s, e) into the out-of-order ranges (reporting first arrivals). */
-  private addRange(s: number, e: number): void {
-    const ranges = this.ooo;
-    let cursor = s;
-    const merged: Array<[number, number]> = [];
-    let placed = false;
-    for (const [a, b] of ranges) {
-      if (b < s) merged.push([a, b]);
-      else if (a > e) {
-        if (!placed) {
-          merged.push([s, e]);
-          placed = true;
-        }
-        merged.push([a, b]);
-      } else {
-        if (a > cursor) this.onArrive(cursor, a, cursor > this.rcvNxt);
-        cursor = Math.max(cursor, b);
-        s = Math.min(s, a);
-        e = Math.max(e, b);
-      }
-    }
-    if (cursor < e) this.onArrive(cursor, e, cursor > this.rcvNxt);
-    if (!placed) merged.push([s, e]);
-    merged.sort((x, y) => x[0] - y[0]);
-    this.ooo = merged;
-  }
-
-  /** RFC 2018 §4: the block with the latest segment first, then others, at most 3. */
-  private sackBlocks(): Array<[number, number]> {
-    const blocks = this.ooo.filter(([, e]) => e > this.rcvNxt);
-    if (blocks.length === 0) return [];
-    const latest = this.lastBlock
-      ? blocks.find(([a, b]) => this.lastBlock![0] >= a && this.lastBlock![0] < b)
-      : undefined;
-    const rest = blocks.filter((b) => b !== latest).reverse();
-    return (latest ? [latest, ...rest] : rest).slice(0, 3);
   }
 
   private cancelDelack(): void {
@@ -556,8 +475,8 @@ export class TcpEndpoint {
       synAck: false,
       seq: this.nxt,
       len: 0,
-      ack: this.rcvNxt,
-      sack: this.sackBlocks(),
+      ack: this.receiver.rcvNxt,
+      sack: this.receiver.sackBlocks(),
       retransmission: false,
     });
   }

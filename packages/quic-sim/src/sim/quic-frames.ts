@@ -1,0 +1,95 @@
+/** The QUIC model's frames, packets, options and per-space and per-stream state, with their sizes on the wire. */
+import type { Timer } from "./core";
+import type { ByteRanges } from "./ranges";
+import type { PnSpace } from "./recovery";
+
+export type SimFrame =
+  | { t: "crypto"; offset: number; len: number }
+  | { t: "stream"; id: number; offset: number; len: number; fin: boolean }
+  | { t: "ack"; ranges: Array<{ largest: number; smallest: number }>; delay: number }
+  | { t: "ping" }
+  | { t: "max_data"; max: number }
+  | { t: "max_stream_data"; id: number; max: number }
+  | { t: "data_blocked"; limit: number }
+  | { t: "stream_data_blocked"; id: number; limit: number }
+  | { t: "handshake_done" };
+
+export interface QuicPacket {
+  space: PnSpace;
+  pn: number;
+  frames: SimFrame[];
+  size: number;
+}
+
+export interface QuicOptions {
+  /** The handshake: "1rtt" or "0rtt" (the client's request leaves with its Initial). */
+  handshake?: "1rtt" | "0rtt";
+  /** Bytes of the server's certificate flight (Certificate + CertificateVerify + Finished). */
+  serverFlightBytes?: number;
+  maxDatagramSize?: number;
+  initialMaxData?: number;
+  initialMaxStreamData?: number;
+  /** How streams share the connection: one at a time in id order, or a frame each in turn. */
+  scheduler?: "round-robin" | "sequential";
+}
+
+export const UDP_IP = 28;
+export const AEAD_TAG = 16;
+export const LONG_HEADER = 1 + 4 + 1 + 8 + 1 + 8 + 2 + 2; // type, version, DCID, SCID, length, packet number
+export const SHORT_HEADER = 1 + 8 + 2;
+export const CLIENT_HELLO = 280;
+export const SERVER_HELLO = 90;
+export const CLIENT_FINISHED = 36;
+export const ACK_DELAY = 25_000;
+
+export function frameSize(f: SimFrame): number {
+  switch (f.t) {
+    case "crypto":
+      return 1 + 4 + 2 + f.len;
+    case "stream":
+      return 1 + 2 + (f.offset > 0 ? 4 : 0) + 2 + f.len;
+    case "ack":
+      return 1 + 4 + 2 + 1 + 2 + 4 * (f.ranges.length - 1);
+    case "max_stream_data":
+    case "stream_data_blocked":
+      return 1 + 2 + 4;
+    case "max_data":
+    case "data_blocked":
+      return 1 + 4;
+    default:
+      return 1;
+  }
+}
+
+export interface SendStream {
+  written: number;
+  next: number;
+  fin: boolean;
+  finSent: boolean;
+  retransmit: Array<[number, number]>;
+  /** The peer's MAX_STREAM_DATA. */
+  limit: number;
+  blockedSentAt: number;
+}
+
+export interface RecvStream {
+  ranges: ByteRanges;
+  delivered: number;
+  finAt: number | undefined;
+  /** What we let the peer send (MAX_STREAM_DATA). */
+  limit: number;
+}
+
+export interface SpaceState {
+  nextPn: number;
+  received: ByteRanges;
+  largestReceived: number;
+  largestReceivedAt: number;
+  ackElicitingUnacked: number;
+  ackPending: boolean;
+  ackTimer: Timer | undefined;
+  cryptoToSend: number;
+  cryptoSent: number;
+  cryptoRetransmit: Array<[number, number]>;
+  cryptoReceived: ByteRanges;
+}

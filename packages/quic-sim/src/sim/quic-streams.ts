@@ -1,0 +1,177 @@
+/**
+ * QUIC streams (RFC 9000 §2-§4): the send and receive sides of each stream, the scheduler that shares the
+ * connection among them, and connection- and stream-level flow control (MAX_DATA, MAX_STREAM_DATA, the
+ * *_BLOCKED frames). The application reads at once, so receive windows slide as data is delivered.
+ */
+
+import type { RecvStream, SendStream, SimFrame } from "./quic-frames";
+import { ByteRanges } from "./ranges";
+
+/** What the streams tell their connection. */
+export interface StreamHost {
+  readonly stats: { retransmittedFrames: number };
+  onStreamData(id: number, from: number, to: number, fin: boolean): void;
+  onStreamArrive(id: number, from: number, to: number, held: boolean): void;
+  onStreamSend(id: number): void;
+  onRetransmit(id: number): void;
+}
+
+export class StreamSet {
+  readonly send = new Map<number, SendStream>();
+  readonly recv = new Map<number, RecvStream>();
+  /** MAX_DATA / MAX_STREAM_DATA frames waiting to be sent. */
+  readonly control: SimFrame[] = [];
+  /** The peer's MAX_DATA. */
+  maxData: number;
+  private dataSent = 0;
+  /** Our MAX_DATA. */
+  recvMaxData: number;
+  private dataReceived = 0;
+  private dataConsumed = 0;
+  private dataBlockedSentAt = -1;
+  private rr = 0;
+
+  constructor(
+    private readonly host: StreamHost,
+    private readonly options: {
+      initialMaxData: number;
+      initialMaxStreamData: number;
+      scheduler: "round-robin" | "sequential";
+    },
+  ) {
+    this.maxData = options.initialMaxData;
+    this.recvMaxData = options.initialMaxData;
+  }
+
+  /** STREAM frames by the scheduler, within stream and connection flow control. */
+  frames(left: number, add: (f: SimFrame) => void, limited: () => boolean): void {
+    const ids = [...this.send.keys()].sort((a, b) => a - b);
+    if (ids.length === 0) return;
+    let guard = 0;
+    while (left > 24 && !limited() && guard++ < 64) {
+      const id = this.pickStream(ids);
+      if (id === undefined) return;
+      const s = this.send.get(id)!;
+      const r = s.retransmit.shift();
+      if (r) {
+        const len = Math.min(r[1] - r[0], left - 12);
+        const fin = s.fin && r[0] + len === s.written && r[1] === s.written;
+        add({ t: "stream", id, offset: r[0], len, fin });
+        if (r[0] + len < r[1]) s.retransmit.unshift([r[0] + len, r[1]]);
+        left -= 12 + len;
+        this.host.stats.retransmittedFrames++;
+        this.host.onRetransmit(id);
+        continue;
+      }
+      const connRoom = this.maxData - this.dataSent;
+      const streamRoom = s.limit - s.next;
+      const want = s.written - s.next;
+      const len = Math.max(0, Math.min(want, left - 12, connRoom, streamRoom));
+      if (len === 0 && !(want === 0 && s.fin && !s.finSent)) {
+        if (connRoom <= 0 && this.dataBlockedSentAt !== this.maxData) {
+          this.dataBlockedSentAt = this.maxData;
+          add({ t: "data_blocked", limit: this.maxData });
+        }
+        if (streamRoom <= 0 && s.blockedSentAt !== s.limit) {
+          s.blockedSentAt = s.limit;
+          add({ t: "stream_data_blocked", id, limit: s.limit });
+        }
+        return;
+      }
+      const fin = s.fin && s.next + len === s.written;
+      if (s.next === 0) this.host.onStreamSend(id);
+      add({ t: "stream", id, offset: s.next, len, fin });
+      s.next += len;
+      this.dataSent += len;
+      if (fin) s.finSent = true;
+      left -= 12 + len;
+    }
+  }
+
+  private pickStream(ids: number[]): number | undefined {
+    const ready = (id: number) => {
+      const s = this.send.get(id)!;
+      return (
+        s.retransmit.length > 0 ||
+        (s.next < s.written && s.next < s.limit) ||
+        (s.fin && !s.finSent && s.next === s.written)
+      );
+    };
+    if (this.options.scheduler === "sequential") return ids.find(ready);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(this.rr + k) % ids.length]!;
+      if (ready(id)) {
+        this.rr = (this.rr + k + 1) % ids.length;
+        return id;
+      }
+    }
+    return undefined;
+  }
+
+  receive(id: number, offset: number, len: number, fin: boolean): void {
+    let r = this.recv.get(id);
+    if (!r) {
+      r = {
+        ranges: new ByteRanges(),
+        delivered: 0,
+        finAt: undefined,
+        limit: this.options.initialMaxStreamData,
+      };
+      this.recv.set(id, r);
+    }
+    if (fin) r.finAt = offset + len;
+    const fresh = r.ranges.add(offset, offset + len);
+    for (const [a, b] of fresh) this.host.onStreamArrive(id, a, b, a > r.delivered);
+    const newBytes = fresh.reduce((n, [a, b]) => n + b - a, 0);
+    this.dataReceived += newBytes;
+    const to = r.ranges.contiguousFrom(0);
+    const complete = r.finAt !== undefined && to >= r.finAt;
+    if (to > r.delivered || (complete && len === 0)) {
+      const from = r.delivered;
+      r.delivered = to;
+      this.dataConsumed += to - from;
+      this.host.onStreamData(id, from, to, complete);
+    }
+    // Flow control credit: the application reads at once, so the windows slide as data is delivered.
+    if (this.dataConsumed + this.options.initialMaxData / 2 > this.recvMaxData) {
+      this.recvMaxData = this.dataConsumed + this.options.initialMaxData;
+      this.control.push({ t: "max_data", max: this.recvMaxData });
+    }
+    if (r.delivered + this.options.initialMaxStreamData / 2 > r.limit && !complete) {
+      r.limit = r.delivered + this.options.initialMaxStreamData;
+      this.control.push({ t: "max_stream_data", id, max: r.limit });
+    }
+  }
+
+  /** Appends `bytes` to stream `id` (created on first write); `fin` ends it. */
+  write(id: number, bytes: number, fin = false): void {
+    let s = this.send.get(id);
+    if (!s) {
+      s = {
+        written: 0,
+        next: 0,
+        fin: false,
+        finSent: false,
+        retransmit: [],
+        limit: this.options.initialMaxStreamData,
+        blockedSentAt: -1,
+      };
+      this.send.set(id, s);
+    }
+    s.written += bytes;
+    if (fin) s.fin = true;
+  }
+
+  /** A lost STREAM frame's data goes back to its stream. */
+  requeue(f: Extract<SimFrame, { t: "stream" }>): void {
+    const s = this.send.get(f.id);
+    if (!s) return;
+    s.retransmit.push([f.offset, f.offset + f.len]);
+    if (f.fin) s.finSent = false;
+  }
+
+  onMaxStreamData(id: number, max: number): void {
+    const s = this.send.get(id);
+    if (s) s.limit = Math.max(s.limit, max);
+  }
+}
