@@ -35,6 +35,7 @@ export {
   quicConnection,
   type SimFrame,
 } from "./sim/quic";
+export { ByteRanges } from "./sim/ranges";
 export {
   kGranularity,
   kInitialRtt,
