@@ -1,11 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   formatReference,
+  formatStandaloneTable,
   formatTable,
   formatTargets,
   runAsyncComparison,
   runComparison,
   runMeasuredComparison,
+  runStandalone,
 } from "./harness";
 
 describe("runComparison", () => {
@@ -250,5 +252,126 @@ describe("runMeasuredComparison", () => {
     await expect(runMeasuredComparison({ title: "y", subject: side, peer: failing })).rejects.toThrow(
       "3 failed",
     );
+  });
+});
+
+describe("runStandalone", () => {
+  it("verifies, warms up, then sums each round's units over its wall time; medians of rounds", () => {
+    let now = 0;
+    const spy = vi.spyOn(performance, "now").mockImplementation(() => now);
+    const log: string[] = [];
+    // Operation k takes k ms and does 1000 units: rounds of one op each give 1000/k units per ms.
+    let k = 0;
+    try {
+      const result = runStandalone(
+        {
+          title: "sim",
+          subject: "@proto/x",
+          unit: "event",
+          fn: () => {
+            k++;
+            log.push(`op ${k}`);
+            now += k;
+            return 1000;
+          },
+          verify: () => log.push("verify"),
+          target: { minPerSec: 300_000, goal: "300 k events/s" },
+        },
+        { rounds: 3, roundMs: 0, warmupMs: 1 },
+      );
+      // verify, one warm-up op (1 ms >= 1 ms), then one op per round (2, 3, 4 ms).
+      expect(log).toEqual(["verify", "op 1", "op 2", "op 3", "op 4"]);
+      expect(result.perSec).toBeCloseTo(1000 / 0.003, 6);
+      expect(result.msPerOp).toBe(3);
+      expect(result.unit).toBe("event");
+      expect(result.target).toEqual({ minPerSec: 300_000, goal: "300 k events/s", met: true });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("skips the warm-up when warmupMs is 0, fills rounds up to roundMs, and misses a target", () => {
+    let now = 0;
+    const spy = vi.spyOn(performance, "now").mockImplementation(() => now);
+    let ops = 0;
+    try {
+      const result = runStandalone(
+        {
+          title: "sweep",
+          subject: "s",
+          unit: "seed",
+          fn: () => {
+            ops++;
+            now += 2;
+            return 10;
+          },
+          target: { minPerSec: 1e9, goal: "absurd" },
+        },
+        { rounds: 2, roundMs: 5, warmupMs: 0 },
+      );
+      // Each round: ops of 2 ms until 5 ms have passed (3 ops, 6 ms); no warm-up.
+      expect(ops).toBe(6);
+      expect(result.perSec).toBe(5000);
+      expect(result.msPerOp).toBe(2);
+      expect(result.target?.met).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("stops before timing when verify throws", () => {
+    let calls = 0;
+    expect(() =>
+      runStandalone({
+        title: "x",
+        subject: "x",
+        unit: "event",
+        fn: () => ++calls,
+        verify: () => {
+          throw new Error("not deterministic");
+        },
+      }),
+    ).toThrow("not deterministic");
+    expect(calls).toBe(0);
+  });
+
+  it("formats its own table and joins the Targets lines with the comparisons'", () => {
+    const fast = {
+      title: "events/s, tcp",
+      subject: "@proto/quic-sim",
+      unit: "event",
+      perSec: 2_430_000,
+      msPerOp: 8.912,
+      target: { minPerSec: 1e6, goal: ">= 1 M events/s", met: true },
+    };
+    const slow = {
+      ...fast,
+      title: "events/s, quic",
+      perSec: 593_900,
+      target: { ...fast.target, met: false },
+    };
+    const sweep = { title: "sweep", subject: "@proto/quic-sim", unit: "seed", perSec: 169, msPerOp: 5913.9 };
+    const table = formatStandaloneTable([fast, slow, sweep]).split("\n");
+    expect(table).toHaveLength(5);
+    expect(table[2]).toMatch(/^events\/s, tcp\s+@proto\/quic-sim\s+2\.43 M events\/s\s+8\.91$/);
+    expect(table[3]).toContain("593.9 k events/s");
+    expect(table[4]).toMatch(/169 seeds\/s\s+5914$/);
+    const compared = runComparison(
+      {
+        title: "ratio row",
+        subject: { name: "a", fn: () => 1 },
+        peer: { name: "b", fn: () => 1 },
+        target: { minRatio: 0, goal: "any" },
+      },
+      { rounds: 1, roundMs: 1, warmupMs: 1 },
+    );
+    const lines = formatTargets([compared], [fast, slow, sweep]).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^met\s+ratio row\s+\d+\.\d\dx vs >= 0x {2}\(any\)$/);
+    expect(lines[1]).toBe(
+      "met      events/s, tcp   2.43 M events/s vs >= 1.00 M events/s  (>= 1 M events/s)",
+    );
+    expect(lines[2]).toMatch(/^NOT MET {2}events\/s, quic {2}593\.9 k events\/s vs >= 1\.00 M events\/s/);
+    expect(formatTargets([], [sweep])).toBe("");
   });
 });

@@ -361,17 +361,130 @@ export function formatReference(r: ComparisonResult): string | undefined {
   );
 }
 
-/** One line per row that has a target: met or NOT MET, the ratio against the goal. Empty if none. */
-export function formatTargets(results: ComparisonResult[]): string {
+/**
+ * One line per row that has a target: met or NOT MET, the ratio (or, for a standalone row, the rate)
+ * against the goal. Empty if none.
+ */
+export function formatTargets(results: ComparisonResult[], standalone: StandaloneResult[] = []): string {
   const rows = results.filter((r) => r.target !== undefined);
-  const width = Math.max(0, ...rows.map((r) => r.title.length));
-  return rows
-    .map((r) => {
+  const solo = standalone.filter((r) => r.target !== undefined);
+  const width = Math.max(0, ...[...rows, ...solo].map((r) => r.title.length));
+  const verdict = (met: boolean) => (met ? "met    " : "NOT MET");
+  return [
+    ...rows.map((r) => {
       const t = r.target!;
-      const verdict = t.met ? "met    " : "NOT MET";
-      return `${verdict}  ${r.title.padEnd(width)}  ${r.ratio.toFixed(2)}x vs >= ${t.minRatio}x  (${t.goal})`;
-    })
-    .join("\n");
+      return `${verdict(t.met)}  ${r.title.padEnd(width)}  ${r.ratio.toFixed(2)}x vs >= ${t.minRatio}x  (${t.goal})`;
+    }),
+    ...solo.map((r) => {
+      const t = r.target!;
+      return (
+        `${verdict(t.met)}  ${r.title.padEnd(width)}  ${unitRate(r.perSec, r.unit)} vs >= ` +
+        `${unitRate(t.minPerSec, r.unit)}  (${t.goal})`
+      );
+    }),
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Standalone rows: a rate with no peer to hold it against (e.g. a simulator's events per second).
+
+/** A goal for a standalone row's rate, in the row's own unit (there is no peer, so no ratio). */
+export interface AbsoluteTarget {
+  /** The rate (units per second) that meets the goal. */
+  minPerSec: number;
+  goal: string;
+}
+
+/** A row measured on its own: one operation does a counted amount of work (events, seeds, ...). */
+export interface StandaloneCase {
+  title: string;
+  /** What runs, e.g. "@proto/quic-sim simulateTransfer". */
+  subject: string;
+  /** What `fn` counts, singular: "event", "seed". Rates are shown as "<n> <unit>s/s". */
+  unit: string;
+  /** One operation; returns how many units of work it did. */
+  fn: () => number;
+  /** Checked once before timing. */
+  verify?: () => void;
+  target?: AbsoluteTarget;
+  /** Rounds for this row when not --quick (default: its suite's, then runStandalone's). */
+  roundOptions?: RoundOptions;
+}
+
+/** Standalone rows that share a name, like the comparison suites. */
+export interface StandaloneSuite {
+  rows: StandaloneCase[];
+  /** Runs once before the first selected row (e.g. to add the suite's notes). */
+  setup?: () => void;
+  /** Rounds for this suite's rows when not --quick (default: runStandalone's). */
+  roundOptions?: RoundOptions;
+}
+
+export interface StandaloneResult {
+  title: string;
+  subject: string;
+  unit: string;
+  /** Median over rounds of units per second. */
+  perSec: number;
+  /** Median over rounds of wall milliseconds per operation. */
+  msPerOp: number;
+  target?: AbsoluteTarget & { met: boolean };
+}
+
+/**
+ * Verify, warm up (skipped when warmupMs is 0), then `rounds` rounds: each runs whole operations until
+ * `roundMs` has passed (at least one), summing the units they report. Rates are medians of the rounds.
+ * Operations should take well over a microsecond: the clock is read after each one.
+ */
+export function runStandalone(c: StandaloneCase, options: RoundOptions = {}): StandaloneResult {
+  const rounds = options.rounds ?? 15;
+  const roundMs = options.roundMs ?? 40;
+  const warmupMs = options.warmupMs ?? 150;
+  c.verify?.();
+  const round = (ms: number) => {
+    let units = 0;
+    let ops = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      units += c.fn();
+      ops++;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms);
+    return { perSec: (units / elapsed) * 1000, msPerOp: elapsed / ops };
+  };
+  if (warmupMs > 0) round(warmupMs);
+  const measured = Array.from({ length: rounds }, () => round(roundMs));
+  const perSec = median(measured.map((m) => m.perSec));
+  return {
+    title: c.title,
+    subject: c.subject,
+    unit: c.unit,
+    perSec,
+    msPerOp: median(measured.map((m) => m.msPerOp)),
+    ...(c.target ? { target: { ...c.target, met: perSec >= c.target.minPerSec } } : {}),
+  };
+}
+
+function unitRate(perSec: number, unit: string): string {
+  if (perSec >= 1e6) return `${(perSec / 1e6).toFixed(2)} M ${unit}s/s`;
+  if (perSec >= 1e3) return `${(perSec / 1e3).toFixed(1)} k ${unit}s/s`;
+  return `${perSec.toFixed(0)} ${unit}s/s`;
+}
+
+/** One plain-text table of standalone rows: subject, rate and wall time per operation. */
+export function formatStandaloneTable(results: StandaloneResult[]): string {
+  const header = ["benchmark (no peer)", "@proto", "rate", "ms/op"];
+  const rows = results.map((r) => [
+    r.title,
+    r.subject,
+    unitRate(r.perSec, r.unit),
+    r.msPerOp >= 100 ? r.msPerOp.toFixed(0) : r.msPerOp.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 const notes: string[] = [];

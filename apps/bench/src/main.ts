@@ -1,5 +1,6 @@
 /**
  * `pnpm bench`: every suite, side by side with its peer in this one process, as one table of ratios.
+ * Suites with no peer (standalone rows: absolute rates, absolute targets) get a table of their own.
  * Also writes out/bench.json (machine-readable) for the package READMEs and closing notes.
  *
  * Usage: pnpm bench [--quick] [filter]   (filter: substring of "<suite> <row title>", e.g. "checksum", "http/2 get")
@@ -14,17 +15,22 @@ import {
   type Comparison,
   type ComparisonResult,
   formatReference,
+  formatStandaloneTable,
   formatTable,
   formatTargets,
   type MeasuredSuite,
   runAsyncComparison,
   runComparison,
   runMeasuredComparison,
+  runStandalone,
+  type StandaloneResult,
+  type StandaloneSuite,
 } from "./harness";
 import { h2Suite } from "./suites/h2";
 import { h2FrameSuite } from "./suites/h2-frame";
 import { hpackSuite } from "./suites/hpack";
 import { osiSuite } from "./suites/osi";
+import { quicSimSuite } from "./suites/quic-sim";
 import { wsDeflateSuite } from "./suites/ws-deflate";
 import { wsEchoSuite } from "./suites/ws-echo";
 import { wsFrameSuite } from "./suites/ws-frame";
@@ -38,6 +44,10 @@ const suites: Array<[string, () => Comparison[]]> = [
   ["ws-frame", wsFrameSuite],
   ["hpack", hpackSuite],
   ["h2-frame", h2FrameSuite],
+];
+/** Suites with no peer: absolute rates, some with absolute targets, in a table of their own. */
+const standaloneSuites: Array<[string, (options: { quick: boolean }) => StandaloneSuite]> = [
+  ["quic-sim", quicSimSuite],
 ];
 /** Suites of asynchronous operations (network round trips), run after the synchronous ones. */
 const asyncSuites: Array<[string, () => AsyncSuite]> = [
@@ -60,6 +70,22 @@ for (const [suite, make] of suites) {
     const result = runComparison(comparison, quick ? { rounds: 5, roundMs: 20, warmupMs: 50 } : {});
     process.stdout.write(` ${result.ratio.toFixed(2)}x\n`);
     results.push(result);
+  }
+}
+const standalone: StandaloneResult[] = [];
+for (const [suite, make] of standaloneSuites) {
+  const { rows, setup, roundOptions } = make({ quick });
+  const chosen = rows.filter((row) => selected(suite, row.title));
+  if (chosen.length === 0) continue;
+  setup?.();
+  for (const row of chosen) {
+    process.stdout.write(`  ${row.title} ...`);
+    const result = runStandalone(
+      row,
+      quick ? { rounds: 3, roundMs: 20, warmupMs: 20 } : (row.roundOptions ?? roundOptions ?? {}),
+    );
+    process.stdout.write(` ${result.perSec.toFixed(0)} ${row.unit}s/s, ${result.msPerOp.toFixed(1)} ms/op\n`);
+    standalone.push(result);
   }
 }
 for (const [suite, make] of asyncSuites) {
@@ -106,9 +132,15 @@ for (const [suite, make] of measuredSuites) {
     await teardown?.();
   }
 }
-console.log(`\n${formatTable(results)}\n`);
-console.log("ratio = @proto rate / peer rate, medians of alternating rounds (above 1: @proto is faster).");
-const targets = formatTargets(results);
+if (results.length > 0 || standalone.length === 0) {
+  console.log(`\n${formatTable(results)}\n`);
+  console.log("ratio = @proto rate / peer rate, medians of alternating rounds (above 1: @proto is faster).");
+}
+if (standalone.length > 0) {
+  console.log(`\n${formatStandaloneTable(standalone)}\n`);
+  console.log("No peer: absolute rates on this machine, medians of rounds (they do not carry like ratios).");
+}
+const targets = formatTargets(results, standalone);
 if (targets) console.log(`\nTargets:\n${targets}`);
 if (allNotes().length > 0)
   console.log(
@@ -127,6 +159,7 @@ writeFileSync(
       cpu: cpus()[0]?.model,
       date: new Date().toISOString(),
       results,
+      standalone,
       notes: allNotes(),
     },
     null,

@@ -10,6 +10,8 @@ export type SimFrame =
   | { t: "ping" }
   | { t: "max_data"; max: number }
   | { t: "max_stream_data"; id: number; max: number }
+  | { t: "max_streams"; max: number }
+  | { t: "streams_blocked"; limit: number }
   | { t: "data_blocked"; limit: number }
   | { t: "stream_data_blocked"; id: number; limit: number }
   | { t: "handshake_done" };
@@ -29,6 +31,8 @@ export interface QuicOptions {
   maxDatagramSize?: number;
   initialMaxData?: number;
   initialMaxStreamData?: number;
+  /** initial_max_streams_bidi: requests a peer may have open at once (default 100). */
+  initialMaxStreams?: number;
   /** How streams share the connection: one at a time in id order, or a frame each in turn. */
   scheduler?: "round-robin" | "sequential";
 }
@@ -55,6 +59,8 @@ export function frameSize(f: SimFrame): number {
       return 1 + 2 + 4;
     case "max_data":
     case "data_blocked":
+    case "max_streams":
+    case "streams_blocked":
       return 1 + 4;
     default:
       return 1;

@@ -18,6 +18,7 @@ export interface StreamHost {
 
 export class StreamSet {
   readonly send = new Map<number, SendStream>();
+  private readonly ids: number[] = [];
   readonly recv = new Map<number, RecvStream>();
   /** MAX_DATA / MAX_STREAM_DATA frames waiting to be sent. */
   readonly control: SimFrame[] = [];
@@ -36,17 +37,43 @@ export class StreamSet {
     private readonly options: {
       initialMaxData: number;
       initialMaxStreamData: number;
+      initialMaxStreams: number;
       scheduler: "round-robin" | "sequential";
     },
+    private readonly isClient: boolean,
   ) {
     this.maxData = options.initialMaxData;
     this.recvMaxData = options.initialMaxData;
+    this.peerMaxStreams = options.initialMaxStreams;
+    this.recvMaxStreams = options.initialMaxStreams;
+  }
+
+  /** §4.6: how many bidirectional streams we may open (the peer's MAX_STREAMS). */
+  peerMaxStreams: number;
+  /** How many the peer may open: raised as its streams complete. */
+  private recvMaxStreams: number;
+  private streamsBlockedSentAt = -1;
+
+  /** A client-initiated bidirectional stream (ids 0, 4, 8, ...) is opened by the client. */
+  private opensStream(id: number): boolean {
+    return this.isClient && id % 4 === 0;
+  }
+
+  /** §4.6: beyond MAX_STREAMS a new stream waits, and STREAMS_BLOCKED says so once per limit. */
+  private streamAllowed(id: number, add?: (f: SimFrame) => void): boolean {
+    if (!this.opensStream(id) || id / 4 < this.peerMaxStreams) return true;
+    if (add && this.streamsBlockedSentAt !== this.peerMaxStreams) {
+      this.streamsBlockedSentAt = this.peerMaxStreams;
+      add({ t: "streams_blocked", limit: this.peerMaxStreams });
+    }
+    return false;
   }
 
   /** STREAM frames by the scheduler, within stream and connection flow control. */
   frames(left: number, add: (f: SimFrame) => void, limited: () => boolean): void {
-    const ids = [...this.send.keys()].sort((a, b) => a - b);
+    const ids = this.ids;
     if (ids.length === 0) return;
+    for (const id of ids) if (!this.streamAllowed(id, add)) break;
     let guard = 0;
     while (left > 24 && !limited() && guard++ < 64) {
       const id = this.pickStream(ids);
@@ -88,19 +115,24 @@ export class StreamSet {
     }
   }
 
+  private ready(id: number): boolean {
+    const s = this.send.get(id)!;
+    if (!this.streamAllowed(id)) return false;
+    return (
+      s.retransmit.length > 0 ||
+      (s.next < s.written && s.next < s.limit) ||
+      (s.fin && !s.finSent && s.next === s.written)
+    );
+  }
+
   private pickStream(ids: number[]): number | undefined {
-    const ready = (id: number) => {
-      const s = this.send.get(id)!;
-      return (
-        s.retransmit.length > 0 ||
-        (s.next < s.written && s.next < s.limit) ||
-        (s.fin && !s.finSent && s.next === s.written)
-      );
-    };
-    if (this.options.scheduler === "sequential") return ids.find(ready);
+    if (this.options.scheduler === "sequential") {
+      for (const id of ids) if (this.ready(id)) return id;
+      return undefined;
+    }
     for (let k = 0; k < ids.length; k++) {
       const id = ids[(this.rr + k) % ids.length]!;
-      if (ready(id)) {
+      if (this.ready(id)) {
         this.rr = (this.rr + k + 1) % ids.length;
         return id;
       }
@@ -131,6 +163,11 @@ export class StreamSet {
       r.delivered = to;
       this.dataConsumed += to - from;
       this.host.onStreamData(id, from, to, complete);
+      // §4.6: a finished peer stream frees a slot: MAX_STREAMS rises with it.
+      if (complete && !this.isClient && id % 4 === 0) {
+        this.recvMaxStreams++;
+        this.control.push({ t: "max_streams", max: this.recvMaxStreams });
+      }
     }
     // Flow control credit: the application reads at once, so the windows slide as data is delivered.
     if (this.dataConsumed + this.options.initialMaxData / 2 > this.recvMaxData) {
@@ -157,6 +194,10 @@ export class StreamSet {
         blockedSentAt: -1,
       };
       this.send.set(id, s);
+      // Stream ids in order, kept sorted as streams open (the scheduler walks them on every packet).
+      let at = this.ids.length;
+      while (at > 0 && this.ids[at - 1]! > id) at--;
+      this.ids.splice(at, 0, id);
     }
     s.written += bytes;
     if (fin) s.fin = true;

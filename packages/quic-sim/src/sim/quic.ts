@@ -85,6 +85,7 @@ export class QuicEndpoint {
       maxDatagramSize: options.maxDatagramSize ?? 1200,
       initialMaxData: options.initialMaxData ?? 16 * 1024 * 1024,
       initialMaxStreamData: options.initialMaxStreamData ?? 8 * 1024 * 1024,
+      initialMaxStreams: options.initialMaxStreams ?? 100,
       scheduler: options.scheduler ?? "round-robin",
     };
     const space = (): SpaceState => ({
@@ -101,7 +102,7 @@ export class QuicEndpoint {
       cryptoReceived: new ByteRanges(),
     });
     this.spaces = { initial: space(), handshake: space(), application: space() };
-    this.streams = new StreamSet(this, this.options);
+    this.streams = new StreamSet(this, this.options, isClient);
     this.addressValidated = isClient;
     this.recovery = new Recovery(
       isClient,
@@ -295,7 +296,7 @@ export class QuicEndpoint {
       else if (f.t === "handshake_done") this.handshakeDoneQueued = true;
       else if (f.t === "max_data")
         this.streams.control.push({ t: "max_data", max: this.streams.recvMaxData });
-      else if (f.t === "max_stream_data") this.streams.control.push(f);
+      else if (f.t === "max_stream_data" || f.t === "max_streams") this.streams.control.push(f);
     }
   }
 
@@ -365,6 +366,9 @@ export class QuicEndpoint {
         return;
       case "max_stream_data":
         this.streams.onMaxStreamData(f.id, f.max);
+        return;
+      case "max_streams":
+        this.streams.peerMaxStreams = Math.max(this.streams.peerMaxStreams, f.max);
         return;
       case "handshake_done":
         this.confirm();

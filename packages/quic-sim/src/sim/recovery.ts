@@ -98,6 +98,7 @@ export class Recovery {
   // A.5 On Sending a Packet
   onPacketSent(packet: SentPacket, pnSpace: PnSpace, now: number): void {
     this.sentPackets[pnSpace].set(packet.packetNumber, packet);
+    if (packet.ackEliciting && packet.inFlight) this.elicitingInFlight[pnSpace]++;
     if (packet.inFlight) {
       if (packet.ackEliciting) this.timeOfLastAckElicitingPacket[pnSpace] = now;
       // B.4 OnPacketSentCC
@@ -126,7 +127,9 @@ export class Recovery {
     // sent_packets.
     const newlyAcked: SentPacket[] = [];
     const sent = this.sentPackets[pnSpace];
+    // sent_packets is in packet number order: nothing past the largest acknowledged can be acked.
     for (const p of sent.values()) {
+      if (p.packetNumber > largest) break;
       for (const range of ranges) {
         if (p.packetNumber <= range.largest && p.packetNumber >= range.smallest) {
           newlyAcked.push(p);
@@ -134,10 +137,10 @@ export class Recovery {
         }
       }
     }
-    for (const p of newlyAcked) sent.delete(p.packetNumber);
+    for (const p of newlyAcked) this.forgetSent(pnSpace, p);
     // Nothing to do if there are no newly acked packets.
     if (newlyAcked.length === 0) return;
-    newlyAcked.sort((a, b) => b.packetNumber - a.packetNumber);
+    newlyAcked.reverse(); // largest first
 
     // Update the RTT if the largest acknowledged is newly acked and at least one ack-eliciting was
     // newly acked.
@@ -223,9 +226,17 @@ export class Recovery {
   /** Set by the connection once Handshake keys exist. */
   hasHandshakeKeys = false;
 
+  /** Ack-eliciting packets in flight per space, counted as they are sent and removed. */
+  private readonly elicitingInFlight: Record<PnSpace, number> = { initial: 0, handshake: 0, application: 0 };
+
   private ackElicitingInFlight(space: PnSpace): boolean {
-    for (const p of this.sentPackets[space].values()) if (p.ackEliciting && p.inFlight) return true;
-    return false;
+    return this.elicitingInFlight[space] > 0;
+  }
+
+  /** Removes a packet from sent_packets (acknowledged or lost). */
+  private forgetSent(space: PnSpace, p: SentPacket): void {
+    this.sentPackets[space].delete(p.packetNumber);
+    if (p.ackEliciting && p.inFlight) this.elicitingInFlight[space]--;
   }
 
   private noAckElicitingInFlight(): boolean {
@@ -300,7 +311,7 @@ export class Recovery {
       if (unacked.packetNumber > largestAcked) continue;
       // Mark packet as lost, or set time when it should be marked.
       if (unacked.timeSent <= lostSendTime || largestAcked >= unacked.packetNumber + kPacketThreshold) {
-        this.sentPackets[pnSpace].delete(unacked.packetNumber);
+        this.forgetSent(pnSpace, unacked);
         lostPackets.push(unacked);
       } else if (this.lossTime[pnSpace] === 0) {
         this.lossTime[pnSpace] = unacked.timeSent + lossDelay;
@@ -320,6 +331,7 @@ export class Recovery {
       if (packet.inFlight) this.bytesInFlight -= packet.sentBytes;
     }
     this.sentPackets[pnSpace].clear();
+    this.elicitingInFlight[pnSpace] = 0;
     this.timeOfLastAckElicitingPacket[pnSpace] = 0;
     this.lossTime[pnSpace] = 0;
     this.ptoCount = 0;
