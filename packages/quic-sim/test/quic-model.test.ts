@@ -82,9 +82,16 @@ describe("QUIC stream limits (RFC 9000 §4.6)", () => {
   it("beyond initial_max_streams_bidi (100) requests wait: STREAMS_BLOCKED, then MAX_STREAMS as streams finish", async () => {
     const { simulatePageLoad } = await import("../src/index");
     const page = Array.from({ length: 150 }, () => ({ size: 2000 }));
-    const r = simulatePageLoad({ protocol: "h3", network: { bandwidthMbps: 100, rttMs: 20, queuePackets: 1000 }, resources: page, seed: 1 });
+    const r = simulatePageLoad({
+      protocol: "h3",
+      network: { bandwidthMbps: 100, rttMs: 20, queuePackets: 1000 },
+      resources: page,
+      seed: 1,
+    });
     expect(r.resources.every((x) => x.completeUs > 0)).toBe(true);
-    const frames = r.qlog!.traces[0]!.events.flatMap((e) => ((e.data.header as { frames?: string[] })?.frames ?? []));
+    const frames = r.qlog!.traces[0]!.events.flatMap(
+      (e) => (e.data.header as { frames?: string[] })?.frames ?? [],
+    );
     expect(frames).toContain("streams_blocked");
     expect(frames).toContain("max_streams");
     // The 101st request could not leave before a MAX_STREAMS arrived: a round trip after the first 100.
