@@ -78,10 +78,10 @@ describe.skipIf(!nghttp.available)(`nghttp → createH2Server, h2c (${nghttp.ver
     const events = parseNghttpVerbose(trace.stdout);
     const frames = framesOf(events);
     const id = requestStream(events, "/hello");
-    // §3.4 / §6.5.3: the server's SETTINGS, its ACK of ours, and nghttp's ACK of the server's.
+    // §3.4 / §6.5.3: the server's SETTINGS and its ACK of nghttp's. (nghttp's own ACK of ours is not
+    // asserted: when the response completes in the same read, nghttp may exit before writing it.)
     expect(frames.some((f) => f.dir === "recv" && f.type === "SETTINGS" && f.flags === 0)).toBe(true);
     expect(frames.some((f) => f.dir === "recv" && f.type === "SETTINGS" && f.flags === 1)).toBe(true);
-    expect(frames.some((f) => f.dir === "send" && f.type === "SETTINGS" && f.flags === 1)).toBe(true);
     const fields = fieldsOf(events).filter((f) => f.dir === "recv" && f.streamId === id);
     expect(fields.map((f) => [f.name, f.value])).toEqual([
       [":status", "200"],
