@@ -61,7 +61,8 @@ describe("head-of-line blocking: which resources wait on a retransmission", () =
     return delayed / total;
   };
   it("h3 ≈ 1-(1-p)^M (its own packets only); h2 far higher, toward 1-(1-p)^(N·M)", () => {
-    const M = Math.ceil(11_000 / 1100);
+    // M: the resource's packets (about 1,385 bytes of STREAM data per 1,452-byte datagram).
+    const M = Math.ceil(11_000 / 1385);
     const N = 10;
     const h3 = share("h3");
     const h2 = share("h2");

@@ -68,6 +68,9 @@ export function frameSize(f: SimFrame): number {
 }
 
 export interface SendStream {
+  id: number;
+  /** In the scheduler's live list. */
+  live: boolean;
   written: number;
   next: number;
   fin: boolean;

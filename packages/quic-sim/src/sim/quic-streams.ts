@@ -18,7 +18,6 @@ export interface StreamHost {
 
 export class StreamSet {
   readonly send = new Map<number, SendStream>();
-  private readonly ids: number[] = [];
   readonly recv = new Map<number, RecvStream>();
   /** MAX_DATA / MAX_STREAM_DATA frames waiting to be sent. */
   readonly control: SimFrame[] = [];
@@ -71,14 +70,15 @@ export class StreamSet {
 
   /** STREAM frames by the scheduler, within stream and connection flow control. */
   frames(left: number, add: (f: SimFrame) => void, limited: () => boolean): void {
-    const ids = this.ids;
-    if (ids.length === 0) return;
-    for (const id of ids) if (!this.streamAllowed(id, add)) break;
+    const live = this.live;
+    if (live.length === 0) return;
+    // Streams are in id order: if the last one may not open yet, STREAMS_BLOCKED says so (once per limit).
+    this.streamAllowed(live[live.length - 1]!.id, add);
     let guard = 0;
     while (left > 24 && !limited() && guard++ < 64) {
-      const id = this.pickStream(ids);
-      if (id === undefined) return;
-      const s = this.send.get(id)!;
+      const s = this.pickStream();
+      if (s === undefined) return;
+      const id = s.id;
       const r = s.retransmit.shift();
       if (r) {
         const len = Math.min(r[1] - r[0], left - 12);
@@ -115,9 +115,8 @@ export class StreamSet {
     }
   }
 
-  private ready(id: number): boolean {
-    const s = this.send.get(id)!;
-    if (!this.streamAllowed(id)) return false;
+  /** Whether a stream has something to send now (within its own flow control). */
+  private pending(s: SendStream): boolean {
     return (
       s.retransmit.length > 0 ||
       (s.next < s.written && s.next < s.limit) ||
@@ -125,19 +124,49 @@ export class StreamSet {
     );
   }
 
-  private pickStream(ids: number[]): number | undefined {
+  /** The next stream by the scheduler; streams with nothing pending leave the live list. */
+  private pickStream(): SendStream | undefined {
+    const live = this.live;
     if (this.options.scheduler === "sequential") {
-      for (const id of ids) if (this.ready(id)) return id;
+      for (let k = 0; k < live.length; k++) {
+        const s = live[k]!;
+        if (this.pending(s)) {
+          if (this.streamAllowed(s.id)) return s;
+          return undefined; // later ids are not allowed either
+        }
+        this.leave(k--);
+      }
       return undefined;
     }
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[(this.rr + k) % ids.length]!;
-      if (this.ready(id)) {
-        this.rr = (this.rr + k + 1) % ids.length;
-        return id;
+    for (let tries = live.length; tries > 0 && live.length > 0; tries--) {
+      if (this.rr >= live.length) this.rr = 0;
+      const s = live[this.rr]!;
+      if (!this.pending(s)) {
+        this.leave(this.rr);
+        continue;
       }
+      this.rr++;
+      if (this.streamAllowed(s.id)) return s;
     }
     return undefined;
+  }
+
+  /** Streams that may have something to send, in id order. */
+  private readonly live: SendStream[] = [];
+
+  private leave(index: number): void {
+    this.live[index]!.live = false;
+    this.live.splice(index, 1);
+    if (this.rr > index) this.rr--;
+  }
+
+  private join(s: SendStream): void {
+    if (s.live) return;
+    s.live = true;
+    let at = this.live.length;
+    while (at > 0 && this.live[at - 1]!.id > s.id) at--;
+    this.live.splice(at, 0, s);
+    if (this.rr >= at && this.live.length > 1) this.rr++;
   }
 
   receive(id: number, offset: number, len: number, fin: boolean): void {
@@ -185,6 +214,8 @@ export class StreamSet {
     let s = this.send.get(id);
     if (!s) {
       s = {
+        id,
+        live: false,
         written: 0,
         next: 0,
         fin: false,
@@ -194,13 +225,10 @@ export class StreamSet {
         blockedSentAt: -1,
       };
       this.send.set(id, s);
-      // Stream ids in order, kept sorted as streams open (the scheduler walks them on every packet).
-      let at = this.ids.length;
-      while (at > 0 && this.ids[at - 1]! > id) at--;
-      this.ids.splice(at, 0, id);
     }
     s.written += bytes;
     if (fin) s.fin = true;
+    this.join(s);
   }
 
   /** A lost STREAM frame's data goes back to its stream. */
@@ -209,10 +237,13 @@ export class StreamSet {
     if (!s) return;
     s.retransmit.push([f.offset, f.offset + f.len]);
     if (f.fin) s.finSent = false;
+    this.join(s);
   }
 
   onMaxStreamData(id: number, max: number): void {
     const s = this.send.get(id);
-    if (s) s.limit = Math.max(s.limit, max);
+    if (!s) return;
+    s.limit = Math.max(s.limit, max);
+    this.join(s);
   }
 }

@@ -82,7 +82,7 @@ export class QuicEndpoint {
     this.options = {
       handshake: options.handshake ?? "1rtt",
       serverFlightBytes: options.serverFlightBytes ?? 2900,
-      maxDatagramSize: options.maxDatagramSize ?? 1200,
+      maxDatagramSize: options.maxDatagramSize ?? 1452,
       initialMaxData: options.initialMaxData ?? 16 * 1024 * 1024,
       initialMaxStreamData: options.initialMaxStreamData ?? 8 * 1024 * 1024,
       initialMaxStreams: options.initialMaxStreams ?? 100,
@@ -202,7 +202,7 @@ export class QuicEndpoint {
       if (room < 200) return;
       const packets: QuicPacket[] = [];
       for (const space of ["initial", "handshake", "application"] as const) {
-        if (this.recovery.discarded.has(space)) continue;
+        if (this.recovery.discarded[space]) continue;
         if (space === "handshake" && !this.handshakeKeys) continue;
         if (space === "application" && !this.oneRttKeys && !this.spaces.application.ackPending) continue;
         const used = packets.reduce((n, p) => n + p.size, 0);
@@ -239,7 +239,7 @@ export class QuicEndpoint {
     if (
       this.isClient &&
       packets.some((p) => p.space === "handshake") &&
-      !this.recovery.discarded.has("initial")
+      !this.recovery.discarded["initial"]
     ) {
       this.recovery.onPacketNumberSpaceDiscarded("initial", now);
     }
@@ -249,15 +249,27 @@ export class QuicEndpoint {
     this.armTimer();
   }
 
+  /**
+   * The loss detection timer, armed lazily: a pending wake-up that comes no later than the deadline is
+   * kept (the deadline moves later on almost every ACK), and the wake-up checks the deadline again.
+   */
   private armTimer(): void {
     const at = this.recovery.lossDetectionTimer;
-    if (this.timer && this.timer.at === Math.ceil(at)) return;
+    if (at === 0) return;
+    const t = Math.ceil(at);
+    if (this.timer && this.timer.at <= t) return;
     this.timer?.cancel();
-    this.timer = at > 0 ? this.sim.at(at, () => this.onTimer()) : undefined;
+    this.timer = this.sim.at(t, () => this.onTimer());
   }
 
   private onTimer(): void {
     this.timer = undefined;
+    const at = this.recovery.lossDetectionTimer;
+    if (at === 0) return;
+    if (Math.ceil(at) > this.sim.now) {
+      this.armTimer();
+      return;
+    }
     this.recovery.onLossDetectionTimeout(this.sim.now);
     this.flush();
     this.armTimer();
@@ -305,7 +317,7 @@ export class QuicEndpoint {
   receive(packets: QuicPacket[], datagramSize: number): void {
     this.bytesReceived += datagramSize;
     for (const p of packets) {
-      if (this.recovery.discarded.has(p.space)) continue;
+      if (this.recovery.discarded[p.space]) continue;
       this.receivePacket(p);
     }
     this.flush();
@@ -318,7 +330,7 @@ export class QuicEndpoint {
     // §8.1: a server validates the client's address on a Handshake packet; it drops Initial keys then.
     if (!this.isClient && p.space === "handshake") {
       this.addressValidated = true;
-      if (!this.recovery.discarded.has("initial")) this.recovery.onPacketNumberSpaceDiscarded("initial", now);
+      if (!this.recovery.discarded["initial"]) this.recovery.onPacketNumberSpaceDiscarded("initial", now);
     }
     if (this.isClient && p.space !== "initial") this.recovery.peerCompletedAddressValidationFlag = true;
     const duplicate = st.received.has(p.pn);
@@ -421,7 +433,7 @@ export class QuicEndpoint {
     if (this.handshakeConfirmed) return;
     this.handshakeConfirmed = true;
     this.recovery.handshakeConfirmed = true;
-    if (!this.recovery.discarded.has("handshake"))
+    if (!this.recovery.discarded["handshake"])
       this.recovery.onPacketNumberSpaceDiscarded("handshake", this.sim.now);
     this.onHandshakeConfirmed();
   }

@@ -30,6 +30,17 @@ export class ByteRanges {
   /** Adds [a, b); returns the sub-ranges that were not already present. */
   add(a: number, b: number): Array<[number, number]> {
     if (b <= a) return [];
+    // The common case, in-order arrival: extend the last range or append one.
+    const n = this.starts.length;
+    if (n === 0 || a > this.ends[n - 1]!) {
+      this.starts.push(a);
+      this.ends.push(b);
+      return [[a, b]];
+    }
+    if (a === this.ends[n - 1]!) {
+      this.ends[n - 1] = b;
+      return [[a, b]];
+    }
     const fresh: Array<[number, number]> = [];
     let i = this.find(a);
     let cursor = a;

@@ -71,7 +71,7 @@ export class Recovery {
   /** Set by the connection: the server validated our address (client) / always true for the server. */
   peerCompletedAddressValidationFlag = false;
   /** Spaces whose keys are discarded (A.11). */
-  readonly discarded = new Set<PnSpace>();
+  readonly discarded: Record<PnSpace, boolean> = { initial: false, handshake: false, application: false };
   /** Counters. */
   lostPackets = 0;
   persistentCongestions = 0;
@@ -325,7 +325,7 @@ export class Recovery {
 
   // A.11 Upon Dropping Initial or Handshake Keys
   onPacketNumberSpaceDiscarded(pnSpace: PnSpace, now: number): void {
-    this.discarded.add(pnSpace);
+    this.discarded[pnSpace] = true;
     // Remove any unacknowledged packets from flight.
     for (const packet of this.sentPackets[pnSpace].values()) {
       if (packet.inFlight) this.bytesInFlight -= packet.sentBytes;

@@ -218,7 +218,7 @@ export class TcpEndpoint {
       sack: this.receiver.sackBlocks(),
       retransmission,
     });
-    if (!this.rtoTimer) this.armRto();
+    if (this.rtoDeadline === 0) this.armRto();
   }
 
   /** RFC 6675 §5: retransmit what is lost first, then new data, while pipe < cwnd. */
@@ -254,14 +254,29 @@ export class TcpEndpoint {
     return undefined;
   }
 
+  /** When the RTO expires (µs); the timer event is armed lazily and re-checks it (RFC 6298 §5.3). */
+  private rtoDeadline = 0;
+
   private armRto(): void {
+    this.rtoDeadline = this.sim.now + this.rto * this.backoff;
+    if (this.rtoTimer && this.rtoTimer.at <= Math.ceil(this.rtoDeadline)) return;
     this.rtoTimer?.cancel();
-    this.rtoTimer = this.sim.after(this.rto * this.backoff, () => this.onRto());
+    this.rtoTimer = this.sim.at(this.rtoDeadline, () => this.rtoWake());
+  }
+
+  private rtoWake(): void {
+    this.rtoTimer = undefined;
+    if (this.rtoDeadline === 0) return;
+    if (Math.ceil(this.rtoDeadline) > this.sim.now) {
+      this.rtoTimer = this.sim.at(this.rtoDeadline, () => this.rtoWake());
+      return;
+    }
+    this.onRto();
   }
 
   /** RFC 6298 §5.4-5.6 and RFC 5681 §3.1: back off, collapse cwnd to one segment, resend from una. */
   private onRto(): void {
-    this.rtoTimer = undefined;
+    this.rtoDeadline = 0;
     if (this.una >= this.nxt) return;
     this.stats.timeouts++;
     this.ssthresh = Math.max((this.nxt - this.una) / 2, 2 * this.mss);
@@ -342,8 +357,7 @@ export class TcpEndpoint {
       }
       if (this.una < this.nxt) this.armRto();
       else {
-        this.rtoTimer?.cancel();
-        this.rtoTimer = undefined;
+        this.rtoDeadline = 0;
       }
     } else if (
       seg.ack === this.una &&
