@@ -49,7 +49,9 @@ export {
   type RecoveryHooks,
   type SentPacket,
 } from "./sim/recovery";
-export { TcpEndpoint, type TcpOptions, type TcpSegment, type TcpStats, tcpConnection } from "./sim/tcp";
+export { TcpEndpoint, type TcpOptions, type TcpSegment, type TcpStats } from "./sim/tcp";
+export { tcpConnection } from "./sim/tcp-connection";
+export { RttEstimator } from "./sim/tcp-rtt";
 export {
   CERTIFICATE_FLIGHT,
   type Resumption,

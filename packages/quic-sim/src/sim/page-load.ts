@@ -11,7 +11,8 @@ import { Simulator } from "./core";
 import { makePath, type NetworkSpec, type Path } from "./network";
 import { Qlog } from "./qlog";
 import { type QuicEndpoint, quicConnection } from "./quic";
-import { type TcpEndpoint, tcpConnection } from "./tcp";
+import type { TcpEndpoint } from "./tcp";
+import { tcpConnection } from "./tcp-connection";
 import { type Resumption, TlsDriver, type TlsVersion, tlsPlan } from "./tls";
 
 export interface PageLoadOptions {

@@ -9,6 +9,7 @@
 import type { Simulator, Timer } from "./core";
 import type { Link, SimPacket } from "./network";
 import { TcpReceiver } from "./tcp-receiver";
+import { RttEstimator } from "./tcp-rtt";
 import {
   DELACK_US,
   DUP_THRESH,
@@ -48,9 +49,7 @@ export class TcpEndpoint {
   private dupAcks = 0;
   private inRecovery = false;
   private recover = 0;
-  private srtt: number | undefined;
-  private rttvar = 0;
-  private rto = 1_000_000;
+  private readonly rtt: RttEstimator;
   private backoff = 1;
   private rtoTimer: Timer | undefined;
   // Receiving.
@@ -87,6 +86,7 @@ export class TcpEndpoint {
       fastOpen: options.fastOpen ?? false,
     };
     this.mss = this.options.mss;
+    this.rtt = new RttEstimator(this.options.minRtoUs);
     this.cwnd = this.options.initialWindow * this.mss;
   }
 
@@ -130,7 +130,7 @@ export class TcpEndpoint {
         sack: [],
         retransmission,
       });
-      this.synTimer = this.sim.after(this.rto * this.backoff, () => {
+      this.synTimer = this.sim.after(this.rtt.rto * this.backoff, () => {
         this.backoff = Math.min(this.backoff * 2, 64);
         this.stats.timeouts++;
         send(true);
@@ -258,7 +258,7 @@ export class TcpEndpoint {
   private rtoDeadline = 0;
 
   private armRto(): void {
-    this.rtoDeadline = this.sim.now + this.rto * this.backoff;
+    this.rtoDeadline = this.sim.now + this.rtt.rto * this.backoff;
     if (this.rtoTimer && this.rtoTimer.at <= Math.ceil(this.rtoDeadline)) return;
     this.rtoTimer?.cancel();
     this.rtoTimer = this.sim.at(this.rtoDeadline, () => this.rtoWake());
@@ -338,7 +338,7 @@ export class TcpEndpoint {
         this.first = 0;
       }
       this.una = seg.ack;
-      if (sample !== undefined) this.updateRtt(sample);
+      if (sample !== undefined) this.rtt.sample(sample);
       this.backoff = 1;
       this.dupAcks = 0;
       if (this.inRecovery) {
@@ -444,18 +444,6 @@ export class TcpEndpoint {
     }
   }
 
-  /** RFC 6298 §2. */
-  private updateRtt(r: number): void {
-    if (this.srtt === undefined) {
-      this.srtt = r;
-      this.rttvar = r / 2;
-    } else {
-      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
-      this.srtt = 0.875 * this.srtt + 0.125 * r;
-    }
-    this.rto = Math.max(this.options.minRtoUs, Math.round(this.srtt + Math.max(1000, 4 * this.rttvar)));
-  }
-
   private receiveData(seg: TcpSegment, inSyn: boolean): void {
     const start = seg.seq;
     const got = this.receiver.accept(start, seg.seq + seg.len);
@@ -494,16 +482,4 @@ export class TcpEndpoint {
       retransmission: false,
     });
   }
-}
-
-/** A client and a server endpoint over a path. */
-export function tcpConnection(
-  sim: Simulator,
-  path: { toServer: Link; toClient: Link },
-  options: TcpOptions = {},
-): { client: TcpEndpoint; server: TcpEndpoint } {
-  const pair = {} as { client: TcpEndpoint; server: TcpEndpoint };
-  pair.client = new TcpEndpoint(sim, path.toServer, () => pair.server, options);
-  pair.server = new TcpEndpoint(sim, path.toClient, () => pair.client, options);
-  return pair;
 }

@@ -6,7 +6,7 @@ import { invalidArgument } from "../errors";
 import { Simulator } from "./core";
 import { makePath, type NetworkSpec } from "./network";
 import { quicConnection } from "./quic";
-import { tcpConnection } from "./tcp";
+import { tcpConnection } from "./tcp-connection";
 
 export interface TransferOptions {
   transport: "tcp" | "quic";
