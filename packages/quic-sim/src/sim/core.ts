@@ -96,6 +96,11 @@ export class Simulator {
     };
   }
 
+  /** Like `at`, without a handle (no cancelling): packet deliveries, which are never taken back. */
+  post(at: number, run: () => void): void {
+    this.push({ at: Math.max(this.now, Math.ceil(at)), seq: this.seq++, run, cancelled: false });
+  }
+
   /** Runs `run` after `delay` µs. */
   after(delay: number, run: () => void): Timer {
     return this.at(this.now + delay, run);

@@ -169,7 +169,7 @@ export class Link {
     let arrive = Math.floor(departNs / 1000) + options.delayUs;
     if (options.reorder && sim.rng.chance(options.reorder.p))
       arrive += Math.round(options.reorder.delayMs * 1000);
-    sim.at(arrive, () => {
+    sim.post(arrive, () => {
       this.observe?.(packet, "delivered");
       deliver(packet);
     });

@@ -30,6 +30,8 @@ import { type PnSpace, Recovery, type SentPacket } from "./recovery";
 
 export type { QuicOptions, QuicPacket, SimFrame } from "./quic-frames";
 
+const SPACE_ORDER: readonly PnSpace[] = ["initial", "handshake", "application"];
+
 export interface QuicStats {
   packetsSent: number;
   datagramsSent: number;
@@ -201,7 +203,7 @@ export class QuicEndpoint {
       this.recovery.serverIsAtAntiAmplificationLimit = room < 200;
       if (room < 200) return;
       const packets: QuicPacket[] = [];
-      for (const space of ["initial", "handshake", "application"] as const) {
+      for (const space of SPACE_ORDER) {
         if (this.recovery.discarded[space]) continue;
         if (space === "handshake" && !this.handshakeKeys) continue;
         if (space === "application" && !this.oneRttKeys && !this.spaces.application.ackPending) continue;

@@ -36,6 +36,73 @@ export interface RecoveryHooks {
   onAcked(space: PnSpace, packets: SentPacket[]): void;
 }
 
+/**
+ * sent_packets of one space: packet numbers only grow, so an array indexed from the oldest outstanding
+ * number stands in for a map (A.1.1).
+ */
+export class SentPackets {
+  private list: Array<SentPacket | undefined> = [];
+  /** The packet number of list[head]. */
+  private basePn = 0;
+  private head = 0;
+  size = 0;
+
+  set(pn: number, p: SentPacket): void {
+    if (this.size === 0) {
+      this.list = [];
+      this.head = 0;
+      this.basePn = pn;
+    }
+    const i = this.head + pn - this.basePn;
+    while (this.list.length < i) this.list.push(undefined);
+    this.list[i] = p;
+    this.size++;
+  }
+
+  get(pn: number): SentPacket | undefined {
+    const i = this.head + pn - this.basePn;
+    return i >= this.head && i < this.list.length ? this.list[i] : undefined;
+  }
+
+  delete(pn: number): boolean {
+    const i = this.head + pn - this.basePn;
+    if (i < this.head || i >= this.list.length || this.list[i] === undefined) return false;
+    this.list[i] = undefined;
+    this.size--;
+    while (this.head < this.list.length && this.list[this.head] === undefined) {
+      this.head++;
+      this.basePn++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.list.length) {
+      this.list = this.list.slice(this.head);
+      this.head = 0;
+    }
+    return true;
+  }
+
+  /** The oldest outstanding packet number (meaningless when empty). */
+  get firstPn(): number {
+    return this.basePn;
+  }
+
+  get lastPn(): number {
+    return this.basePn + this.list.length - 1 - this.head;
+  }
+
+  *values(): IterableIterator<SentPacket> {
+    for (let i = this.head; i < this.list.length; i++) {
+      const p = this.list[i];
+      if (p !== undefined) yield p;
+    }
+  }
+
+  clear(): void {
+    this.list = [];
+    this.head = 0;
+    this.size = 0;
+  }
+}
+
 export class Recovery {
   // A.3 Variables of Interest
   latestRtt = 0;
@@ -52,10 +119,10 @@ export class Recovery {
     application: Infinity,
   };
   lossTime: Record<PnSpace, number> = { initial: 0, handshake: 0, application: 0 };
-  sentPackets: Record<PnSpace, Map<number, SentPacket>> = {
-    initial: new Map(),
-    handshake: new Map(),
-    application: new Map(),
+  sentPackets: Record<PnSpace, SentPackets> = {
+    initial: new SentPackets(),
+    handshake: new SentPackets(),
+    application: new SentPackets(),
   };
   // B.3 Variables of Interest
   maxDatagramSize: number;
@@ -128,10 +195,12 @@ export class Recovery {
     const newlyAcked: SentPacket[] = [];
     const sent = this.sentPackets[pnSpace];
     // sent_packets is in packet number order: nothing past the largest acknowledged can be acked.
-    for (const p of sent.values()) {
-      if (p.packetNumber > largest) break;
+    const last = Math.min(largest, sent.lastPn);
+    for (let pn = sent.firstPn; pn <= last; pn++) {
+      const p = sent.get(pn);
+      if (p === undefined) continue;
       for (const range of ranges) {
-        if (p.packetNumber <= range.largest && p.packetNumber >= range.smallest) {
+        if (pn <= range.largest && pn >= range.smallest) {
           newlyAcked.push(p);
           break;
         }
