@@ -6,14 +6,12 @@
  * Chromium is Debian's (/usr/bin/chromium), started with a fresh profile; no browser is downloaded.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createWebSocketServer, type WebSocketConnection } from "@proto/node";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OpenChromium, openChromium } from "./chromium";
 import { usePeer } from "./peers";
 
 type ProtoServer = ReturnType<typeof createWebSocketServer>;
@@ -37,10 +35,9 @@ interface ServerSide {
 describe.skipIf(!browserPeer.available)("Chromium WebSocket → @proto/node server", () => {
   let http: Server;
   let wsServer: ProtoServer;
-  let context: BrowserContext | undefined;
+  let browser: OpenChromium | undefined;
   let page: Page;
   let origin = "";
-  let profile = "";
   const accepted: ServerSide[] = [];
 
   beforeAll(async () => {
@@ -73,31 +70,12 @@ describe.skipIf(!browserPeer.available)("Chromium WebSocket → @proto/node serv
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
-    profile = mkdtempSync(join(tmpdir(), "proto-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: browserPeer.path!,
-      headless: true,
-      timeout: 60_000,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${origin}/`);
-    console.log(`[chromium] ${browserPeer.version}: ${await page.evaluate(() => navigator.userAgent)}`);
+    browser = await openChromium(browserPeer.path!, `${origin}/`, browserPeer.version);
+    page = browser.page;
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await wsServer?.close().catch(() => undefined);
     http?.closeAllConnections();
     await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
