@@ -1,33 +1,21 @@
 /** HTTP/2 conformance of @proto/h2-session: RFC 9113 §6.1-§6.8 frame definitions (see h2-conformance.test.ts for the layout). */
 import { describe, expect, it } from "vitest";
 import {
+  answer,
   bytes,
   type Case,
+  dataSizes,
   ErrorCode as E,
   Flags,
   GET,
   OK,
   openPost,
-  type RawPeer,
   rawFrame,
   runCase,
   S,
   settingsBody,
   T,
 } from "./h2-raw-peer";
-
-/** The lengths of the DATA frames the session sent on `streamId`. */
-const dataSizes = (p: RawPeer, streamId = 1) =>
-  p
-    .ofType(T.DATA)
-    .filter((f) => f.streamId === streamId)
-    .map((f) => f.data.length);
-/** Opens stream 1 with a GET; the application answers 200 and `n` bytes of body, END_STREAM. */
-const answer = (n: number) => (p: RawPeer) => {
-  p.send(p.headers(1, GET));
-  p.session.respond(1, OK);
-  p.session.sendData(1, new Uint8Array(n), { endStream: true });
-};
 
 const data: Case[] = [
   {

@@ -415,3 +415,16 @@ export const closedByOurReset = (p: RawPeer) => {
   openPost(p);
   p.session.resetStream(1, ErrorCode.CANCEL);
 };
+
+/** The lengths of the DATA frames the session sent on `streamId`. */
+export const dataSizes = (p: RawPeer, streamId = 1) =>
+  p
+    .ofType(T.DATA)
+    .filter((f) => f.streamId === streamId)
+    .map((f) => f.data.length);
+/** Opens stream 1 with a GET; the application answers 200 and `n` bytes of body, END_STREAM. */
+export const answer = (n: number) => (p: RawPeer) => {
+  p.send(p.headers(1, GET));
+  p.session.respond(1, OK);
+  p.session.sendData(1, new Uint8Array(n), { endStream: true });
+};
