@@ -38,7 +38,10 @@ export interface ResourceResult {
   completeUs: number;
   /** Time its bytes had all arrived but waited for another resource's missing bytes (TCP head-of-line). */
   blockedUs: number;
-  /** It waited on a retransmission: one of its own, or another's that blocked it. */
+  /**
+   * It waited on a retransmission: one of its own, or another's that held some of its bytes behind a
+   * hole (TCP delivers in order, so after a loss every stream's later bytes wait; QUIC's only its own).
+   */
   delayedByLoss: boolean;
 }
 
@@ -198,7 +201,7 @@ export function simulatePageLoad(options: PageLoadOptions): PageLoadResult {
         firstByteUs: t.firstByteUs,
         completeUs: t.completeUs,
         blockedUs,
-        delayedByLoss: t.retransmitted || blockedUs > 0,
+        delayedByLoss: t.retransmitted || t.waited || blockedUs > 0,
       };
     }),
     protocolUsed: state.protocolUsed as "h1" | "h2" | "h3",
