@@ -100,3 +100,39 @@ describe("QUIC stream limits (RFC 9000 §4.6)", () => {
     expect(first100).toBeGreaterThan(0);
   });
 });
+
+describe("an endpoint that only acknowledges (RFC 9000 §13.2.4)", () => {
+  it("bundles a PING about once per round trip so its ACK-only packets get acknowledged", () => {
+    const sim = new Simulator(3);
+    let pings = 0;
+    let clientPackets = 0;
+    // A short queue keeps the smoothed RTT (which includes queueing) near the path's 40 ms.
+    const path = makePath(sim, { bandwidthMbps: 10, rttMs: 40, queuePackets: 30 }, (dir, packet, outcome) => {
+      if (dir !== "toServer" || outcome !== "sent") return;
+      for (const p of packet.data as Array<{ space: string; frames: Array<{ t: string }> }>) {
+        if (p.space !== "application") continue;
+        clientPackets++;
+        if (p.frames.some((f) => f.t === "ping")) pings++;
+      }
+    });
+    const { client, server } = quicConnection(sim, path);
+    let doneAt = -1;
+    server.onStreamData = (id, _from, to, fin) => {
+      if (id === 0 && fin && to === 100) server.write(0, 2_000_000, true);
+    };
+    client.onStreamData = (id, _from, to) => {
+      if (id === 0 && to >= 2_000_000 && doneAt < 0) doneAt = sim.now;
+    };
+    client.onReady = () => client.write(0, 100, true);
+    client.connect();
+    sim.run({ stop: () => doneAt >= 0, until: 60_000_000 });
+    expect(doneAt).toBeGreaterThan(0);
+    const roundTrips = doneAt / 40_000;
+    // Hundreds of ACK-only packets, and about one PING per (smoothed) round trip among them, never one
+    // per ACK.
+    expect(clientPackets).toBeGreaterThan(300);
+    expect(pings).toBeGreaterThan(roundTrips * 0.3);
+    expect(pings).toBeLessThan(roundTrips * 1.5);
+    expect(pings).toBeLessThan(clientPackets / 10);
+  });
+});

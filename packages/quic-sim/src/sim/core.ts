@@ -57,11 +57,20 @@ export class Rng {
   }
 }
 
-interface Scheduled {
-  at: number;
-  seq: number;
-  run: () => void;
-  cancelled: boolean;
+/** A scheduled event; it is also the handle timers get back (no extra object or closure per timer). */
+class Scheduled implements Timer {
+  cancelled = false;
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly run: (arg: unknown, arg2: unknown) => void,
+    readonly arg: unknown,
+    readonly arg2: unknown,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 /** A handle to cancel a scheduled event (timers). */
@@ -82,28 +91,27 @@ export class Simulator {
     this.rng = new Rng(seed);
   }
 
-  /** Runs `run` at `at` µs (not before now); events at the same time run in scheduling order. */
-  at(at: number, run: () => void): Timer {
-    // Up, never down: a deadline computed as 244176.25 µs has passed when its event runs.
+  /** Runs `run(arg)` at `at` µs (not before now); events at the same time run in scheduling order. */
+  at<A>(at: number, run: (arg: A) => void, arg?: A): Timer {
     const t = Math.max(this.now, Math.ceil(at));
-    const event: Scheduled = { at: t, seq: this.seq++, run, cancelled: false };
+    const event = new Scheduled(t, this.seq++, run as (arg: unknown) => void, arg, undefined);
     this.push(event);
-    return {
-      at: t,
-      cancel: () => {
-        event.cancelled = true;
-      },
-    };
+    return event;
   }
 
-  /** Like `at`, without a handle (no cancelling): packet deliveries, which are never taken back. */
-  post(at: number, run: () => void): void {
-    this.push({ at: Math.max(this.now, Math.ceil(at)), seq: this.seq++, run, cancelled: false });
+  /**
+   * Like `at`, without a handle (no cancelling): packet deliveries, which are never taken back. `run`
+   * receives `arg` and `arg2`, so a caller can pass one long-lived function and its data instead of a
+   * new closure per event.
+   */
+  post<A, B>(at: number, run: (arg: A, arg2: B) => void, arg?: A, arg2?: B): void {
+    const t = Math.max(this.now, Math.ceil(at));
+    this.push(new Scheduled(t, this.seq++, run as (arg: unknown, arg2: unknown) => void, arg, arg2));
   }
 
-  /** Runs `run` after `delay` µs. */
-  after(delay: number, run: () => void): Timer {
-    return this.at(this.now + delay, run);
+  /** Runs `run(arg)` after `delay` µs. */
+  after<A>(delay: number, run: (arg: A) => void, arg?: A): Timer {
+    return this.at(this.now + delay, run, arg);
   }
 
   /** Runs events until the queue is empty, `until` (µs) passes, or `stop()` returns true. */
@@ -118,7 +126,7 @@ export class Simulator {
       if (top.cancelled) continue;
       this.now = top.at;
       this.eventsProcessed++;
-      top.run();
+      top.run(top.arg, top.arg2);
       if (options.stop?.()) return;
       if (++processed > maxEvents)
         throw invalidArgument(`more than ${maxEvents} events: the scenario does not end`);
@@ -134,33 +142,36 @@ export class Simulator {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
+  // Sift with a hole instead of swaps: no temporary arrays on the hottest path of every simulation.
   private push(e: Scheduled): void {
     const h = this.heap;
+    let i = h.length;
     h.push(e);
-    let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const p = h[parent]!;
+      if (!this.less(e, p)) break;
+      h[i] = p;
       i = parent;
     }
+    h[i] = e;
   }
 
   private pop(): void {
     const h = this.heap;
     const last = h.pop()!;
-    if (h.length === 0) return;
-    h[0] = last;
+    const n = h.length;
+    if (n === 0) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
+      const m = r < n && this.less(h[r]!, h[l]!) ? r : l;
+      if (!this.less(h[m]!, last)) break;
+      h[i] = h[m]!;
       i = m;
     }
+    h[i] = last;
   }
 }

@@ -120,6 +120,17 @@ export class Link {
   ) {}
 
   /** Sends a packet; `deliver` runs at its arrival time unless it is dropped. */
+  /** A packet reaches the far end (one function per link, not a closure per packet). */
+  private readonly arrive = (packet: SimPacket, deliver: (packet: SimPacket) => void): void => {
+    this.observe?.(packet, "delivered");
+    deliver(packet);
+  };
+
+  private drop(packet: SimPacket, reason: DropReason): void {
+    this.stats.dropped[reason]++;
+    this.observe?.(packet, reason);
+  }
+
   send(packet: SimPacket, deliver: (packet: SimPacket) => void): void {
     const { sim, options } = this;
     const index = this.index++;
@@ -127,19 +138,15 @@ export class Link {
     this.stats.packets++;
     this.stats.bytes += packet.size;
     this.observe?.(packet, "sent");
-    const drop = (reason: DropReason) => {
-      this.stats.dropped[reason]++;
-      this.observe?.(packet, reason);
-    };
     if (packet.proto === "udp" && options.udpBlocked !== undefined && options.udpBlocked !== false) {
       if (options.udpBlocked === true) {
-        drop("middlebox");
+        this.drop(packet, "middlebox");
         return;
       }
       // Throttled UDP: a policer at `udpBlocked` kbit/s with one packet of burst.
       const txNs = (packet.size * 8 * 1e9) / (options.udpBlocked * 1000);
       if (this.udpBusyUntilNs > nowNs) {
-        drop("middlebox");
+        this.drop(packet, "middlebox");
         return;
       }
       this.udpBusyUntilNs = nowNs + txNs;
@@ -151,7 +158,7 @@ export class Link {
       this.qHead = 0;
     }
     if (this.queue.length - this.qHead >= options.queuePackets) {
-      drop("queue");
+      this.drop(packet, "queue");
       return;
     }
     const start = Math.max(nowNs, this.busyUntilNs);
@@ -159,20 +166,17 @@ export class Link {
     this.busyUntilNs = departNs;
     this.queue.push(departNs);
     if (options.loss?.lose(index, sim.now)) {
-      drop("loss");
+      this.drop(packet, "loss");
       return;
     }
     if (options.corruptP > 0 && sim.rng.chance(options.corruptP)) {
-      drop("corrupt");
+      this.drop(packet, "corrupt");
       return;
     }
     let arrive = Math.floor(departNs / 1000) + options.delayUs;
     if (options.reorder && sim.rng.chance(options.reorder.p))
       arrive += Math.round(options.reorder.delayMs * 1000);
-    sim.post(arrive, () => {
-      this.observe?.(packet, "delivered");
-      deliver(packet);
-    });
+    sim.post(arrive, this.arrive, packet, deliver);
   }
 }
 

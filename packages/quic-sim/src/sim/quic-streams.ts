@@ -68,6 +68,11 @@ export class StreamSet {
     return false;
   }
 
+  /** Whether any stream may have something to send (streams leave the live list once drained). */
+  hasLive(): boolean {
+    return this.live.length > 0;
+  }
+
   /** STREAM frames by the scheduler, within stream and connection flow control. */
   frames(left: number, add: (f: SimFrame) => void, limited: () => boolean): void {
     const live = this.live;
@@ -153,6 +158,8 @@ export class StreamSet {
 
   /** Streams that may have something to send, in id order. */
   private readonly live: SendStream[] = [];
+  /** Scratch for the new sub-ranges of a received frame (flat pairs). */
+  private readonly fresh: number[] = [];
 
   private leave(index: number): void {
     this.live[index]!.live = false;
@@ -181,10 +188,12 @@ export class StreamSet {
       this.recv.set(id, r);
     }
     if (fin) r.finAt = offset + len;
-    const fresh = r.ranges.add(offset, offset + len);
-    for (const [a, b] of fresh) this.host.onStreamArrive(id, a, b, a > r.delivered);
-    const newBytes = fresh.reduce((n, [a, b]) => n + b - a, 0);
-    this.dataReceived += newBytes;
+    const fresh = this.fresh;
+    const count = r.ranges.addInto(offset, offset + len, fresh);
+    for (let k = 0; k < count; k += 2) {
+      this.dataReceived += fresh[k + 1]! - fresh[k]!;
+      this.host.onStreamArrive(id, fresh[k]!, fresh[k + 1]!, fresh[k]! > r.delivered);
+    }
     const to = r.ranges.contiguousFrom(0);
     const complete = r.finAt !== undefined && to >= r.finAt;
     if (to > r.delivered || (complete && len === 0)) {

@@ -40,6 +40,8 @@ export interface QuicStats {
   ptoCount: number;
 }
 
+const isInitial = (p: QuicPacket): boolean => p.space === "initial";
+
 export class QuicEndpoint {
   readonly recovery: Recovery;
   readonly stats: QuicStats = {
@@ -138,16 +140,40 @@ export class QuicEndpoint {
 
   // ---- sending ----------------------------------------------------------------------------------------------
 
+  // The packet being built: frames go into a scratch array that becomes the packet's only when one is sent,
+  // and `add`/`limited` are bound once, so an empty poll (the last of every flush) allocates nothing.
+  private scratch: SimFrame[] = [];
+  /** When this endpoint last sent an ack-eliciting 1-RTT packet (for the once-per-RTT PING). */
+  private lastElicitingAt = 0;
+  private left = 0;
+  private buildRoom = 0;
+  private buildProbe = false;
+  private nScratch = 0;
+  private readonly add = (f: SimFrame): void => {
+    this.scratch[this.nScratch++] = f;
+    this.left -= frameSize(f);
+  };
+  private readonly limited = (): boolean => !this.buildProbe && !this.recovery.canSend(this.buildRoom);
+
   /** The space and frames of the next packet, within `room` bytes, or undefined when nothing is due. */
   private nextPacket(space: PnSpace, room: number, probe: boolean): QuicPacket | undefined {
     const st = this.spaces[space];
+    const app = space === "application" && this.oneRttKeys;
+    if (
+      !probe &&
+      !st.ackPending &&
+      st.cryptoRetransmit.length === 0 &&
+      st.cryptoSent >= st.cryptoToSend &&
+      !(app && (this.handshakeDoneQueued || this.streams.control.length > 0 || this.streams.hasLive()))
+    ) {
+      return undefined;
+    }
     const header = space === "application" ? SHORT_HEADER : LONG_HEADER;
-    let left = room - header - AEAD_TAG;
-    const frames: SimFrame[] = [];
-    const add = (f: SimFrame) => {
-      frames.push(f);
-      left -= frameSize(f);
-    };
+    this.left = room - header - AEAD_TAG;
+    this.buildRoom = room;
+    this.buildProbe = probe;
+    this.nScratch = 0;
+    const { add, limited } = this;
     if (st.ackPending) {
       add({
         t: "ack",
@@ -159,36 +185,48 @@ export class QuicEndpoint {
       st.ackTimer?.cancel();
       st.ackTimer = undefined;
     }
-    const limited = () => !probe && !this.recovery.canSend(room);
     // CRYPTO: retransmissions first, then new bytes.
-    while (left > 16 && !limited()) {
+    while (this.left > 16 && !limited()) {
       const r = st.cryptoRetransmit.shift();
       if (r) {
-        const len = Math.min(r[1] - r[0], left - 8);
+        const len = Math.min(r[1] - r[0], this.left - 8);
         add({ t: "crypto", offset: r[0], len });
         if (r[0] + len < r[1]) st.cryptoRetransmit.unshift([r[0] + len, r[1]]);
         this.stats.retransmittedFrames++;
         continue;
       }
       if (st.cryptoSent >= st.cryptoToSend) break;
-      const len = Math.min(st.cryptoToSend - st.cryptoSent, left - 8);
+      const len = Math.min(st.cryptoToSend - st.cryptoSent, this.left - 8);
       add({ t: "crypto", offset: st.cryptoSent, len });
       st.cryptoSent += len;
     }
-    if (space === "application" && this.oneRttKeys) {
+    if (app) {
       const control = this.streams.control;
-      while (control.length > 0 && left > 16 && !limited()) add(control.shift()!);
-      if (this.handshakeDoneQueued && left > 4) {
+      while (control.length > 0 && this.left > 16 && !limited()) add(control.shift()!);
+      if (this.handshakeDoneQueued && this.left > 4) {
         add({ t: "handshake_done" });
         this.handshakeDoneQueued = false;
       }
-      this.streams.frames(left, add, limited);
+      this.streams.frames(this.left, add, limited);
     }
-    const elicits = frames.some((f) => f.t !== "ack");
-    if (frames.length === 0 || (probe && !elicits)) {
+    const scratch = this.scratch;
+    let elicits = false;
+    for (let i = 0; i < this.nScratch; i++) if (scratch[i]!.t !== "ack") elicits = true;
+    if (this.nScratch === 0 || (probe && !elicits)) {
       if (!probe) return undefined;
       add({ t: "ping" });
+    } else if (
+      !elicits &&
+      space === "application" &&
+      this.sim.now - this.lastElicitingAt >= this.recovery.smoothedRtt &&
+      !limited()
+    ) {
+      // RFC 9000 §13.2.4: an endpoint that only sends ACKs never has them acknowledged; a PING about once
+      // per round trip gets them acknowledged, so their sent-packet records do not pile up.
+      add({ t: "ping" });
+      this.lastElicitingAt = this.sim.now;
     }
+    const frames = scratch.slice(0, this.nScratch);
     let size = header + AEAD_TAG;
     for (const f of frames) size += frameSize(f);
     return { space, pn: st.nextPn++, frames, size };
@@ -202,28 +240,36 @@ export class QuicEndpoint {
       if (!this.addressValidated) room = Math.min(room, 3 * this.bytesReceived - this.bytesSent);
       this.recovery.serverIsAtAntiAmplificationLimit = room < 200;
       if (room < 200) return;
-      const packets: QuicPacket[] = [];
+      let packets: QuicPacket[] | undefined;
+      let used = 0;
       for (const space of SPACE_ORDER) {
         if (this.recovery.discarded[space]) continue;
         if (space === "handshake" && !this.handshakeKeys) continue;
         if (space === "application" && !this.oneRttKeys && !this.spaces.application.ackPending) continue;
-        const used = packets.reduce((n, p) => n + p.size, 0);
-        const p = this.nextPacket(space, room - UDP_IP - used, probe && packets.length === 0);
-        if (p) packets.push(p);
+        const p = this.nextPacket(space, room - UDP_IP - used, probe && packets === undefined);
+        if (p) {
+          if (packets === undefined) packets = [p];
+          else packets.push(p);
+          used += p.size;
+        }
       }
-      if (packets.length === 0) return;
+      if (packets === undefined) return;
       probe = false;
       // §14.1: a client's datagram with an Initial packet is padded to at least 1200 bytes.
-      let size = UDP_IP + packets.reduce((n, p) => n + p.size, 0);
-      if (this.isClient && packets.some((p) => p.space === "initial")) size = Math.max(size, 1200);
+      let size = UDP_IP + used;
+      if (this.isClient && packets.some(isInitial)) size = Math.max(size, 1200);
       this.transmit(packets, size);
     }
   }
 
   private transmit(packets: QuicPacket[], size: number): void {
     const now = this.sim.now;
+    let handshake = false;
     for (const p of packets) {
-      const ackEliciting = p.frames.some((f) => f.t !== "ack");
+      let ackEliciting = false;
+      for (const f of p.frames) if (f.t !== "ack") ackEliciting = true;
+      if (p.space === "handshake") handshake = true;
+      if (ackEliciting && p.space === "application") this.lastElicitingAt = now;
       const sent: SentPacket = {
         packetNumber: p.pn,
         ackEliciting,
@@ -238,18 +284,15 @@ export class QuicEndpoint {
     this.stats.datagramsSent++;
     this.bytesSent += size;
     // The client drops Initial keys once it sends its first Handshake packet (RFC 9001 §4.9.1).
-    if (
-      this.isClient &&
-      packets.some((p) => p.space === "handshake") &&
-      !this.recovery.discarded["initial"]
-    ) {
+    if (this.isClient && handshake && !this.recovery.discarded["initial"]) {
       this.recovery.onPacketNumberSpaceDiscarded("initial", now);
     }
-    const packet: SimPacket = { size, proto: "udp", data: packets };
-    const peer = this.peer();
-    this.out.send(packet, (d) => peer.receive(d.data as QuicPacket[], d.size));
+    this.out.send({ size, proto: "udp", data: packets }, this.deliver);
     this.armTimer();
   }
+
+  /** Hands a datagram to the peer (bound once: one closure per endpoint, not per packet). */
+  private readonly deliver = (d: SimPacket): void => this.peer().receive(d.data as QuicPacket[], d.size);
 
   /**
    * The loss detection timer, armed lazily: a pending wake-up that comes no later than the deadline is
@@ -337,7 +380,7 @@ export class QuicEndpoint {
     if (this.isClient && p.space !== "initial") this.recovery.peerCompletedAddressValidationFlag = true;
     const duplicate = st.received.has(p.pn);
     const outOfOrder = p.pn < st.largestReceived || p.pn > st.largestReceived + 1;
-    st.received.add(p.pn, p.pn + 1);
+    st.received.insert(p.pn, p.pn + 1);
     if (p.pn > st.largestReceived) {
       st.largestReceived = p.pn;
       st.largestReceivedAt = now;
@@ -355,13 +398,16 @@ export class QuicEndpoint {
     st.ackPending = true;
     if (p.space !== "application" || outOfOrder || st.ackElicitingUnacked >= 2) return;
     st.ackPending = false;
-    st.ackTimer ??= this.sim.after(ACK_DELAY, () => {
-      st.ackTimer = undefined;
-      st.ackPending = true;
-      this.flush();
-      this.armTimer();
-    });
+    st.ackTimer ??= this.sim.after(ACK_DELAY, this.ackTimerFired, st);
   }
+
+  /** max_ack_delay passed with an ack-eliciting packet unacknowledged: acknowledge now. */
+  private readonly ackTimerFired = (st: SpaceState): void => {
+    st.ackTimer = undefined;
+    st.ackPending = true;
+    this.flush();
+    this.armTimer();
+  };
 
   private receiveFrame(space: PnSpace, f: SimFrame): void {
     const now = this.sim.now;
@@ -395,7 +441,7 @@ export class QuicEndpoint {
   /** The TLS handshake as byte counts per level (RFC 9001 §4.1). */
   private receiveCrypto(space: PnSpace, offset: number, len: number): void {
     const st = this.spaces[space];
-    st.cryptoReceived.add(offset, offset + len);
+    st.cryptoReceived.insert(offset, offset + len);
     const have = st.cryptoReceived.contiguousFrom(0);
     if (this.isClient) {
       if (space === "initial" && have >= SERVER_HELLO && !this.handshakeKeys) {

@@ -27,6 +27,38 @@ export class ByteRanges {
     return i < this.starts.length && this.starts[i]! <= x && x < this.ends[i]!;
   }
 
+  /** Adds [a, b) when the caller does not need to know what was new (no allocation on the common path). */
+  insert(a: number, b: number): void {
+    const n = this.starts.length;
+    if (b <= a) return;
+    if (n === 0 || a > this.ends[n - 1]!) {
+      this.starts.push(a);
+      this.ends.push(b);
+    } else if (a === this.ends[n - 1]!) this.ends[n - 1] = b;
+    else this.add(a, b);
+  }
+
+  /**
+   * Adds [a, b) and writes the sub-ranges that were new into `fresh` as flat pairs from index 0; returns
+   * how many numbers it wrote (twice the number of sub-ranges). No allocation when `fresh` is reused.
+   */
+  addInto(a: number, b: number, fresh: number[]): number {
+    if (b <= a) return 0;
+    const n = this.starts.length;
+    if (n === 0 || a >= this.ends[n - 1]!) {
+      this.insert(a, b);
+      fresh[0] = a;
+      fresh[1] = b;
+      return 2;
+    }
+    let k = 0;
+    for (const [x, y] of this.add(a, b)) {
+      fresh[k++] = x;
+      fresh[k++] = y;
+    }
+    return k;
+  }
+
   /** Adds [a, b); returns the sub-ranges that were not already present. */
   add(a: number, b: number): Array<[number, number]> {
     if (b <= a) return [];

@@ -52,6 +52,10 @@ export class SentPackets {
       this.list = [];
       this.head = 0;
       this.basePn = pn;
+    } else if (this.head > 1024 && this.head * 2 > this.list.length) {
+      // Compaction happens here, never in delete(), so indices stay stable while a loop removes packets.
+      this.list = this.list.slice(this.head);
+      this.head = 0;
     }
     const i = this.head + pn - this.basePn;
     while (this.list.length < i) this.list.push(undefined);
@@ -73,10 +77,6 @@ export class SentPackets {
       this.head++;
       this.basePn++;
     }
-    if (this.head > 1024 && this.head * 2 > this.list.length) {
-      this.list = this.list.slice(this.head);
-      this.head = 0;
-    }
     return true;
   }
 
@@ -87,6 +87,27 @@ export class SentPackets {
 
   get lastPn(): number {
     return this.basePn + this.list.length - 1 - this.head;
+  }
+
+  /**
+   * Index-addressed iteration without allocation: `for (let i = sp.start; i < sp.end; i++) sp.at(i)`
+   * (entries may be undefined). Indices stay valid while packets are deleted (only set() compacts).
+   */
+  get start(): number {
+    return this.head;
+  }
+
+  get end(): number {
+    return this.list.length;
+  }
+
+  /** The index of packet number `pn` (it may be outside [start, end)). */
+  indexOf(pn: number): number {
+    return this.head + pn - this.basePn;
+  }
+
+  at(i: number): SentPacket | undefined {
+    return this.list[i];
   }
 
   *values(): IterableIterator<SentPacket> {
@@ -251,13 +272,17 @@ export class Recovery {
 
   // A.8 Setting the Loss Detection Timer
   getLossTimeAndSpace(): { time: number; space: PnSpace } {
-    let time = this.lossTime.initial;
+    const lossTime = this.lossTime;
+    let time = lossTime.initial;
     let space: PnSpace = "initial";
-    for (const pnSpace of ["handshake", "application"] as const) {
-      if (time === 0 || (this.lossTime[pnSpace] !== 0 && this.lossTime[pnSpace] < time)) {
-        time = this.lossTime[pnSpace];
-        space = pnSpace;
-      }
+    // for pn_space in [ Handshake, ApplicationData ] (unrolled: this runs on every packet sent)
+    if (time === 0 || (lossTime.handshake !== 0 && lossTime.handshake < time)) {
+      time = lossTime.handshake;
+      space = "handshake";
+    }
+    if (time === 0 || (lossTime.application !== 0 && lossTime.application < time)) {
+      time = lossTime.application;
+      space = "application";
     }
     return { time, space };
   }
@@ -309,7 +334,8 @@ export class Recovery {
   }
 
   private noAckElicitingInFlight(): boolean {
-    return !PN_SPACES.some((s) => this.ackElicitingInFlight(s));
+    const e = this.elicitingInFlight;
+    return e.initial <= 0 && e.handshake <= 0 && e.application <= 0;
   }
 
   peerCompletedAddressValidation(): boolean {
@@ -376,8 +402,13 @@ export class Recovery {
     // Packets sent before this time are deemed lost.
     const lostSendTime = now - lossDelay;
     const largestAcked = this.largestAckedPacket[pnSpace];
-    for (const unacked of this.sentPackets[pnSpace].values()) {
-      if (unacked.packetNumber > largestAcked) continue;
+    // sent_packets is ordered by packet number, so the loop stops at largest_acked instead of skipping
+    // every packet above it (the "continue" of A.10).
+    const sent = this.sentPackets[pnSpace];
+    const last = Math.min(sent.end, sent.indexOf(largestAcked) + 1);
+    for (let i = sent.start; i < last; i++) {
+      const unacked = sent.at(i);
+      if (unacked === undefined || unacked.packetNumber > largestAcked) continue;
       // Mark packet as lost, or set time when it should be marked.
       if (unacked.timeSent <= lostSendTime || largestAcked >= unacked.packetNumber + kPacketThreshold) {
         this.forgetSent(pnSpace, unacked);
