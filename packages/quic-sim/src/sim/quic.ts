@@ -284,7 +284,7 @@ export class QuicEndpoint {
     this.stats.datagramsSent++;
     this.bytesSent += size;
     // The client drops Initial keys once it sends its first Handshake packet (RFC 9001 §4.9.1).
-    if (this.isClient && handshake && !this.recovery.discarded["initial"]) {
+    if (this.isClient && handshake && !this.recovery.discarded.initial) {
       this.recovery.onPacketNumberSpaceDiscarded("initial", now);
     }
     this.out.send({ size, proto: "udp", data: packets }, this.deliver);
@@ -375,7 +375,7 @@ export class QuicEndpoint {
     // §8.1: a server validates the client's address on a Handshake packet; it drops Initial keys then.
     if (!this.isClient && p.space === "handshake") {
       this.addressValidated = true;
-      if (!this.recovery.discarded["initial"]) this.recovery.onPacketNumberSpaceDiscarded("initial", now);
+      if (!this.recovery.discarded.initial) this.recovery.onPacketNumberSpaceDiscarded("initial", now);
     }
     if (this.isClient && p.space !== "initial") this.recovery.peerCompletedAddressValidationFlag = true;
     const duplicate = st.received.has(p.pn);
@@ -481,7 +481,7 @@ export class QuicEndpoint {
     if (this.handshakeConfirmed) return;
     this.handshakeConfirmed = true;
     this.recovery.handshakeConfirmed = true;
-    if (!this.recovery.discarded["handshake"])
+    if (!this.recovery.discarded.handshake)
       this.recovery.onPacketNumberSpaceDiscarded("handshake", this.sim.now);
     this.onHandshakeConfirmed();
   }
