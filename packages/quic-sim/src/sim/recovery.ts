@@ -131,16 +131,18 @@ export class Recovery {
     const newlyAcked: SentPacket[] = [];
     const sent = this.sentPackets[pnSpace];
     // sent_packets is in packet number order: nothing past the largest acknowledged can be acked.
+    // The ranges come highest first: walk them from the lowest while packet numbers rise, skipping gaps.
     const last = Math.min(largest, sent.lastPn);
+    let k = ranges.length - 1;
     for (let pn = sent.firstPn; pn <= last; pn++) {
-      const p = sent.get(pn);
-      if (p === undefined) continue;
-      for (const range of ranges) {
-        if (pn <= range.largest && pn >= range.smallest) {
-          newlyAcked.push(p);
-          break;
-        }
+      while (k >= 0 && ranges[k]!.largest < pn) k--;
+      if (k < 0) break;
+      if (pn < ranges[k]!.smallest) {
+        pn = ranges[k]!.smallest - 1;
+        continue;
       }
+      const p = sent.get(pn);
+      if (p !== undefined) newlyAcked.push(p);
     }
     for (const p of newlyAcked) this.forgetSent(pnSpace, p);
     // Nothing to do if there are no newly acked packets.
@@ -149,7 +151,9 @@ export class Recovery {
 
     // Update the RTT if the largest acknowledged is newly acked and at least one ack-eliciting was
     // newly acked.
-    if (newlyAcked[0]!.packetNumber === largest && newlyAcked.some((p) => p.ackEliciting)) {
+    let anyAckEliciting = false;
+    for (const p of newlyAcked) if (p.ackEliciting) anyAckEliciting = true;
+    if (newlyAcked[0]!.packetNumber === largest && anyAckEliciting) {
       this.latestRtt = now - newlyAcked[0]!.timeSent;
       this.updateRtt(ackDelayUs, now);
     }
