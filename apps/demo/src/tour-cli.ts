@@ -1,18 +1,31 @@
-/** `pnpm demo -- --tour`: the terminal tour, and the captures written to apps/demo/out/. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { runTour } from "./tour";
+/** `pnpm demo -- --tour`: the terminal tour, printed as it runs, and its captures written to apps/demo/out/. */
+import { resolve } from "node:path";
+import { runTour, type TourResult } from "./tour";
 
-export async function runTerminalTour(): Promise<void> {
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const tour = runTour({ color });
-  console.log("@proto Protocol Lab: terminal tour\n");
-  console.log(tour.text);
+/** apps/demo/out, next to src/. */
+export const DEFAULT_OUT_DIR = resolve(import.meta.dirname, "..", "out");
 
-  const dir = resolve(import.meta.dirname, "..", "out");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, "http-over-tcp-ipv4.pcap");
-  writeFileSync(path, tour.pcap);
-  console.log(`\n  ${tour.packets} packets written to ${path}`);
-  console.log(`  Open it in Wireshark, or: tshark -r ${path}`);
+export interface TerminalTourOptions {
+  /** Where the pcap files go (default apps/demo/out). */
+  outDir?: string;
+  /** Receives each printed line (default console.log). */
+  print?: (line: string) => void;
+  /** ANSI bold titles (default: when stdout is a terminal and NO_COLOR is unset). */
+  color?: boolean;
+  /** Bound on every network step, in ms. */
+  timeoutMs?: number;
+}
+
+export async function runTerminalTour(options: TerminalTourOptions = {}): Promise<TourResult> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  print("@proto Protocol Lab: terminal tour\n");
+  const tour = await runTour({
+    color,
+    outDir: options.outDir ?? DEFAULT_OUT_DIR,
+    onLine: print,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
+  print("\nTour complete.");
+  return tour;
 }

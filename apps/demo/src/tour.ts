@@ -1,168 +1,114 @@
 /**
- * The terminal tour of what @proto has so far: the OSI and TCP/IP models, where protocols sit in them,
- * and one HTTP request gaining its headers layer by layer, then written as a pcap Wireshark opens.
+ * The terminal tour: the same scenarios as the browser lab, headless. The OSI and TCP/IP models and one
+ * request encapsulated layer by layer; then real WebSocket and h2c exchanges over loopback through
+ * @proto/node, recorded by a relay and decoded frame by frame; HPACK sizes; a simulator table; and the
+ * recorded exchanges written as pcap files (through @proto/osi's TCP conversation builder) that
+ * Wireshark and tshark open.
  */
-import {
-  buildTcpConversation,
-  decapsulate,
-  encapsulate,
-  layerOf,
-  OSI_LAYERS,
-  TCP_IP_LAYERS,
-  tcpIpToOsi,
-  writePcap,
-} from "@proto/osi";
-import { hexdumpLayers } from "./hexdump";
-import { hpackSection, http2Section, webSocketSection } from "./tour-protocols";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type CaptureFile, captureFile } from "./tour-capture";
+import { type DecodedH2Frame, h2Section, runH2Exchange } from "./tour-h2";
+import { conversationSection, encapsulationSection, modelsSection } from "./tour-models";
+import { type HpackSizes, hpackSection } from "./tour-protocols";
+import { type SimRow, simulatorSection } from "./tour-sim";
+import { type DecodedWsFrame, runWebSocketExchange, webSocketSection } from "./tour-websocket";
+
+export interface TourOptions {
+  /** Bold section titles (ANSI). */
+  color?: boolean;
+  /** Where the pcap files go; they are not written without it. */
+  outDir?: string;
+  /** Called with every line as it is produced (the CLI prints them as the tour goes). */
+  onLine?: (line: string) => void;
+  /** Bound on every network step, in ms (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface WrittenCapture extends CaptureFile {
+  /** Absolute path, when `outDir` was given. */
+  path: string | undefined;
+}
 
 export interface TourResult {
-  /** Everything the tour prints. */
+  /** Everything the tour printed. */
   text: string;
-  /** The pcap of the whole synthetic HTTP/1.1 conversation. */
-  pcap: Uint8Array;
-  /** Number of packets in it. */
-  packets: number;
+  /** The synthetic HTTP/1.1 capture, then the WebSocket and h2c exchanges. */
+  captures: WrittenCapture[];
+  webSocketFrames: DecodedWsFrame[];
+  h2Frames: DecodedH2Frame[];
+  hpack: HpackSizes;
+  simulator: SimRow[];
 }
 
-const REQUEST =
-  "GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: proto-lab\r\nAccept: */*\r\n\r\n";
-const BODY = "<!doctype html><title>@proto</title><p>Hello from the Protocol Lab.</p>\n";
-const RESPONSE = `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`;
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
-  const line = (cells: string[]) => cells.map((c, i) => c + " ".repeat(widths[i]! - width(c))).join(" │ ");
-  return [line(header), widths.map((w) => "─".repeat(w)).join("─┼─"), ...rows.map(line)].join("\n");
-}
-
-/** Display width: CJK characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1;
-  return w;
-}
-
-/** Wraps `text` at `columns`, indenting continuation lines. */
-function wrap(text: string, columns: number, indent: string): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + word.length + 1 > columns) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line ? `${line} ${word}` : word;
+/** Runs a network section; a failure names the section (the process then exits 1, see main.ts). */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`tour: ${what} failed: ${message.replace(/^tour: /, "")}`, { cause: error });
   }
-  lines.push(line);
-  return lines.join("\n");
 }
 
-export function runTour(options: { color?: boolean } = {}): TourResult {
+export async function runTour(options: TourOptions = {}): Promise<TourResult> {
   const out: string[] = [];
-  const say = (s = "") => out.push(s);
+  const say = (s = "") => {
+    out.push(s);
+    options.onLine?.(s);
+  };
   const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[0m` : s);
+  const timeoutMs = options.timeoutMs ?? 10_000;
 
-  say(bold("1. The OSI model (7 layers)"));
-  say(
-    table(
-      ["#", "Layer", "层", "PDU", "Examples"],
-      OSI_LAYERS.map((l) => [String(l.number), l.name, l.nameZh, l.pdu, l.examples.join(", ")]),
-    ),
-  );
+  modelsSection(say, bold);
   say();
-  say(bold("2. The TCP/IP model (4 layers) and the OSI layers each one covers"));
-  say(
-    table(
-      ["#", "Layer", "层", "OSI layers", "Examples"],
-      TCP_IP_LAYERS.map((l) => [
-        String(l.number),
-        l.name,
-        l.nameZh,
-        tcpIpToOsi(l.number).join(", "),
-        l.examples.join(", "),
-      ]),
-    ),
-  );
-  say();
-  say(bold("3. Where protocols sit (layerOf)"));
-  const show = (v: number | number[]) => (Array.isArray(v) ? `${v[0]}–${v[v.length - 1]}` : String(v));
-  const notes: string[] = [];
-  say(
-    table(
-      ["protocol", "OSI", "TCP/IP", "note"],
-      ["http", "websocket", "tls", "quic", "tcp", "udp", "ip", "arp", "ethernet", "socket"].map((p) => {
-        const place = layerOf(p);
-        if (place.note) notes.push(`[${notes.length + 1}] ${place.name}: ${place.note}`);
-        return [place.name, show(place.osi), show(place.tcpIp), place.note ? `[${notes.length}]` : ""];
-      }),
-    ),
-  );
-  for (const note of notes) say(wrap(note, 100, "    "));
-  say();
-
   say(bold("4. One HTTP request, encapsulated layer by layer"));
-  const message = new TextEncoder().encode(REQUEST);
-  const tcp = {
-    layer: "tcp" as const,
-    sourcePort: 51514,
-    destinationPort: 80,
-    sequenceNumber: 1,
-    acknowledgmentNumber: 1,
-    flags: { ack: true, psh: true },
-    window: 502,
-  };
-  const ip = {
-    layer: "ipv4" as const,
-    source: "192.0.2.10",
-    destination: "198.51.100.80",
-    identification: 0x1c46,
-  };
-  const eth = { layer: "ethernet" as const, source: "02:00:00:00:00:01", destination: "02:00:00:00:00:02" };
-  const frame = encapsulate(message, [eth, ip, tcp]);
-  say(`  application message (HTTP/1.1 request)   ${message.length} bytes`);
-  // Innermost header first: each layer wraps the PDU of the layer above it.
-  for (const layer of frame.layers.slice(0, -1).reverse()) {
-    say(
-      `  + ${layer.name.padEnd(11)} header ${String(layer.headerLength).padStart(3)} bytes → ${layer.pdu.padEnd(7)} ${String(layer.length).padStart(4)} bytes (OSI layer ${layer.osi}, TCP/IP layer ${layer.tcpIp})`,
-    );
-  }
+  encapsulationSection(say, options);
   say();
-  say("  The frame on the wire (E Ethernet, I IPv4, T TCP, A application data):");
-  say(
-    hexdumpLayers(frame, options)
-      .split("\n")
-      .map((l) => `  ${l}`)
-      .join("\n"),
-  );
-  say();
-  say("  And decapsulated again, each layer removing its header:");
-  for (const layer of decapsulate(frame.bytes).layers) {
-    const checksum =
-      layer.checksumValid === undefined ? "" : `, checksum ${layer.checksumValid ? "valid" : "INVALID"}`;
-    say(
-      `  - ${layer.name.padEnd(16)} offset ${String(layer.offset).padStart(3)}, header ${String(layer.headerLength).padStart(2)}, ${layer.pdu} ${layer.length} bytes${checksum}`,
-    );
-  }
+  say(bold("5. The whole TCP conversation of that request, as a capture (synthetic)"));
+  const http = conversationSection(say);
   say();
 
-  say(bold("5. The whole TCP conversation, as a capture"));
-  const conversation = buildTcpConversation({
-    client: { ip: "192.0.2.10", port: 51514 },
-    server: { ip: "198.51.100.80", port: 80 },
-    messages: [
-      { from: "client", data: REQUEST },
-      { from: "server", data: RESPONSE },
-    ],
+  say(bold("6. WebSocket, for real: @proto/node server and client over 127.0.0.1"));
+  const ws = await step("the WebSocket exchange", () => runWebSocketExchange(timeoutMs));
+  const webSocketFrames = webSocketSection(say, ws);
+  say();
+  say(bold("7. HTTP/2 (h2c, prior knowledge), for real: createH2Server and connectH2 over 127.0.0.1"));
+  const h2 = await step("the HTTP/2 exchange", () => runH2Exchange(timeoutMs));
+  const h2Frames = h2Section(say, h2);
+  say();
+  say(bold("8. HPACK: a repeated request shrinks to about a byte per field"));
+  const hpack = hpackSection(say);
+  say();
+  say(bold("9. Page loads in the simulator (@proto/quic-sim): HTTP/1.1, HTTP/2, HTTP/3"));
+  const simulator = simulatorSection(say);
+  say();
+
+  say(bold("10. Captures"));
+  const files = [
+    http,
+    captureFile("websocket-over-tcp-ipv4.pcap", ws),
+    captureFile("h2c-over-tcp-ipv4.pcap", h2),
+  ];
+  const dir = options.outDir === undefined ? undefined : resolve(options.outDir);
+  if (dir) mkdirSync(dir, { recursive: true });
+  const captures = files.map((file): WrittenCapture => {
+    const path = dir ? join(dir, file.name) : undefined;
+    if (path) writeFileSync(path, file.pcap);
+    return { ...file, path };
   });
-  for (const p of conversation.packets) say(`  ${p.summary}`);
-  const pcap = writePcap(conversation.packets, { linkType: conversation.linkType });
-  say();
-  say(bold("6. WebSocket: one handshake, then frames (and a heartbeat) on the same TCP connection"));
-  webSocketSection(say);
-  say();
-  say(bold("7. HTTP/2 header compression (HPACK): a repeated request shrinks to a byte per field"));
-  const block = hpackSection(say);
-  say();
-  say(bold("8. HTTP/2 binary framing"));
-  http2Section(say, block);
-  return { text: out.join("\n"), pcap, packets: conversation.packets.length };
+  for (const c of captures) {
+    const what = c === captures[0] ? "synthetic HTTP/1.1" : `recorded, server port ${c.serverPort}`;
+    say(
+      `  ${String(c.packets.length).padStart(3)} packets (${what}): ${c.path ?? `${c.name} (not written)`}`,
+    );
+  }
+  if (dir) {
+    say();
+    say("  Open them in Wireshark, or for example:");
+    const [, wsFile, h2File] = captures;
+    say(`    tshark -r ${wsFile!.path} -d tcp.port==${wsFile!.serverPort},http -Y websocket`);
+    say(`    tshark -r ${h2File!.path} -d tcp.port==${h2File!.serverPort},http2 -Y http2`);
+  }
+  return { text: out.join("\n"), captures, webSocketFrames, h2Frames, hpack, simulator };
 }
