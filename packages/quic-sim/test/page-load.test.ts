@@ -78,6 +78,33 @@ describe("head-of-line blocking: which resources wait on a retransmission", () =
 });
 
 describe("the rest of the scenario API", () => {
+  it("the fallback is a race: on a 600 ms satellite round trip QUIC still wins against the TCP started at 300 ms", () => {
+    const r = simulatePageLoad({
+      protocol: "h3",
+      network: presets.satellite,
+      resources: [{ size: 5000 }],
+      seed: 1,
+      qlog: false,
+    });
+    expect(r.protocolUsed).toBe("h3");
+    // One round trip of handshake, one for the request: TCP + TLS 1.3 could not have sent it before 1.5 s.
+    expect(r.requestSentUs).toBeGreaterThanOrEqual(600_000);
+    expect(r.requestSentUs).toBeLessThan(700_000);
+  });
+
+  it("0-RTT into blocked UDP: the page's requests are the ones TCP sends after the race", () => {
+    const r = simulatePageLoad({
+      protocol: "h3",
+      resumption: "0rtt",
+      network: { ...presets.default, udpBlocked: true },
+      resources: [{ size: 5000 }],
+      seed: 1,
+      qlog: false,
+    });
+    expect(r.protocolUsed).toBe("h2");
+    expect(r.requestSentUs).toBeGreaterThan(300_000);
+  });
+
   it("HTTP/3 with UDP blocked falls back to HTTP/2 over TCP after the race", () => {
     const r = simulatePageLoad({
       protocol: "h3",

@@ -218,7 +218,12 @@ interface Ctx {
   markHandshake(): void;
   arrived(i: number, bytes: number): void;
   delivered(i: number, bytes: number): void;
-  state: { retransmissions: () => number; protocolUsed: string };
+  state: { retransmissions: () => number; protocolUsed: string; requestSentUs: number };
+  /**
+   * HTTP/3's fallback race: a TCP connection asks before sending its first request whether it may carry
+   * the page (false once QUIC has won).
+   */
+  claim?: () => boolean;
 }
 
 /** One TCP + TLS connection carrying HTTP/1.1 or HTTP/2, with its tagged channels. */
@@ -236,10 +241,14 @@ function openTcp(
   const tls = new TlsDriver(plan, up, down, {
     ready: () => {
       conn.ready = true;
+      if (ctx.claim && !ctx.claim()) return; // QUIC won the race: this connection stays idle
+      ctx.markHandshake();
       onReady(conn);
     },
     serverReady: () => {},
-    handshakeDone: () => ctx.markHandshake(),
+    handshakeDone: () => {
+      if (!ctx.claim) ctx.markHandshake();
+    },
   });
   server.onDeliver = (from, to) =>
     up.delivered(from, to, (piece, bytes, complete) => {
@@ -392,11 +401,11 @@ function runH3(ctx: Ctx): void {
     handshake: zeroRtt ? "0rtt" : "1rtt",
     scheduler: options.scheduler ?? "round-robin",
   });
+  // Browsers race TCP against a QUIC handshake that has not completed after `fallbackAfterMs` (UDP
+  // blocked, throttled, or just a long round trip): whichever is ready first carries the page.
+  let winner: "quic" | "tcp" | undefined;
   let fallback: TcpConn[] | undefined;
-  ctx.state.retransmissions = () =>
-    client.stats.retransmittedFrames +
-    server.stats.retransmittedFrames +
-    (fallback ?? []).reduce((s, c) => s + c.client.stats.retransmissions + c.server.stats.retransmissions, 0);
+  ctx.state.retransmissions = () => client.stats.retransmittedFrames + server.stats.retransmittedFrames;
   const reqEnc = new HpackEncoder();
   const respEnc = new HpackEncoder();
   const streamOf = (i: number) => i * 4;
@@ -421,38 +430,56 @@ function runH3(ctx: Ctx): void {
       server.write(id, sizes[id / 4]!, true);
     }
   };
-  client.onStreamData = (id, from, to) => ctx.delivered(id / 4, to - from);
-  client.onStreamSend = () => ctx.markRequest();
+  client.onStreamData = (id, from, to) => {
+    if (winner !== "tcp") ctx.delivered(id / 4, to - from);
+  };
+  client.onStreamSend = () => {
+    if (winner !== "tcp") ctx.markRequest();
+  };
   client.onStreamArrive = (id, from, to, held) => {
+    if (winner === "tcp") return;
     ctx.arrived(id / 4, to - from);
     if (held) tracked[id / 4]!.waited = true;
   };
   server.onRetransmit = (id) => {
     const t = tracked[id / 4];
-    if (t) t.retransmitted = true;
+    if (t && winner !== "tcp") t.retransmitted = true;
   };
   client.onReady = () => {
+    if (winner === "tcp") return;
+    if (winner === undefined && fallback) sizes.forEach((s, i) => (tracked[i]!.total = s));
+    winner = "quic";
     ctx.markHandshake();
-    if (!zeroRtt && !fallback) sendRequests(client);
+    if (!zeroRtt) sendRequests(client);
   };
   if (zeroRtt) sendRequests(client);
   client.connect();
-  // Browsers race TCP against a QUIC handshake that does not complete (UDP blocked or throttled).
   const fallbackAfter = (options.fallbackAfterMs ?? 300) * 1000;
   sim.after(fallbackAfter, () => {
-    if (client.oneRttKeys && client.handshakeConfirmed) return;
-    if (!zeroRtt && client.oneRttKeys) return;
-    ctx.state.protocolUsed = "h2";
-    tracked.forEach((t) => {
-      t.delivered = 0;
-      t.arrived = 0;
-      t.firstByteUs = -1;
-    });
-    requests.clear();
+    if (winner === "quic") return;
+    const claim = () => {
+      if (winner === "quic") return false;
+      if (winner === undefined) {
+        winner = "tcp";
+        ctx.state.protocolUsed = "h2";
+        // 0-RTT requests that went into the blocked path do not count: the page's go over TCP.
+        ctx.state.requestSentUs = -1;
+        tracked.forEach((t) => {
+          t.delivered = 0;
+          t.arrived = 0;
+          t.firstByteUs = -1;
+        });
+        requests.clear();
+      }
+      return true;
+    };
+    const quicRetransmissions = ctx.state.retransmissions;
     fallback = runTcp(
-      { ...ctx, options: { ...options, protocol: "h2", tls: "1.3", resumption: "none" } },
+      { ...ctx, claim, options: { ...options, protocol: "h2", tls: "1.3", resumption: "none" } },
       "h2",
     );
+    const tcpRetransmissions = ctx.state.retransmissions;
+    ctx.state.retransmissions = () => quicRetransmissions() + tcpRetransmissions();
   });
 }
 
