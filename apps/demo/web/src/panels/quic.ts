@@ -1,17 +1,2 @@
-/** The QUIC panel (placeholder: filled in by its own change). */
-import { h } from "../dom";
-import { bindText, strings } from "../i18n";
-import type { Panel } from "../panel";
-
-const t = strings({
-  title: ["QUIC", "QUIC"],
-});
-
-export const quicPanel: Panel = {
-  id: "quic",
-  title: () => t("title"),
-  mount(root) {
-    root.append(bindText(h("h2"), () => t("title")));
-    root.dataset.ready = "true";
-  },
-};
+/** The QUIC panel: the code lives in ./quic/. */
+export { quicPanel } from "./quic/panel";
