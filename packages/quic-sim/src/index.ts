@@ -115,6 +115,7 @@ export {
   encodeTransportParameters,
   type PreferredAddress,
   type TransportParameters,
+  type VarintValue,
 } from "./wire/transport-params";
 export {
   encodeVarint,

@@ -153,6 +153,24 @@ describe("RFC 9000 §18 transport parameters", () => {
   it("round-trips every parameter, keeping unknown (reserved 31N+27) ones", () => {
     expect(decodeTransportParameters(encodeTransportParameters(params))).toEqual(params);
   });
+  it("decodes RFC 9001 A.2's client parameters, initial_max_data = 2^62-1 as a bigint, and encodes them back", () => {
+    const wire = hex(
+      "0408ffffffffffffffff05048000ffff07048000ffff0801100104800075300901100f088394c8f03e51570806048000ffff",
+    );
+    const decoded = decodeTransportParameters(wire);
+    expect(decoded).toEqual({
+      initialMaxData: 2n ** 62n - 1n,
+      initialMaxStreamDataBidiLocal: 65535,
+      initialMaxStreamDataUni: 65535,
+      initialMaxStreamsBidi: 16,
+      maxIdleTimeout: 30000,
+      initialMaxStreamsUni: 16,
+      initialSourceConnectionId: hex("8394c8f03e515708"),
+      initialMaxStreamDataBidiRemote: 65535,
+    });
+    // Re-encoded in this codec's order with the shortest varints: the same parameters, decoded again.
+    expect(decodeTransportParameters(encodeTransportParameters(decoded))).toEqual(decoded);
+  });
   it.each([
     ["a duplicate parameter (§7.4)", "0401000401 00".replace(" ", "")],
     ["max_udp_payload_size below 1200", "0302447f"],

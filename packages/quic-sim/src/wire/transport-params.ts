@@ -4,7 +4,7 @@
  * TRANSPORT_PARAMETER_ERROR. Unknown (and reserved, 31 * N + 27) identifiers are kept but not interpreted.
  */
 import { QuicSimError, TRANSPORT_PARAMETER_ERROR } from "../errors";
-import { readVarintNumber, varintLength, writeVarint } from "./varint";
+import { readVarint, readVarintNumber, varintLength, writeVarint } from "./varint";
 
 export interface PreferredAddress {
   ipv4: Uint8Array;
@@ -15,22 +15,28 @@ export interface PreferredAddress {
   resetToken: Uint8Array;
 }
 
+/**
+ * An integer parameter: a number, or a bigint above 2^53-1 (varints go to 2^62-1; RFC 9001 A.2's client
+ * sends initial_max_data = 2^62-1).
+ */
+export type VarintValue = number | bigint;
+
 export interface TransportParameters {
   originalDestinationConnectionId?: Uint8Array;
-  maxIdleTimeout?: number;
+  maxIdleTimeout?: VarintValue;
   statelessResetToken?: Uint8Array;
-  maxUdpPayloadSize?: number;
-  initialMaxData?: number;
-  initialMaxStreamDataBidiLocal?: number;
-  initialMaxStreamDataBidiRemote?: number;
-  initialMaxStreamDataUni?: number;
-  initialMaxStreamsBidi?: number;
-  initialMaxStreamsUni?: number;
-  ackDelayExponent?: number;
-  maxAckDelay?: number;
+  maxUdpPayloadSize?: VarintValue;
+  initialMaxData?: VarintValue;
+  initialMaxStreamDataBidiLocal?: VarintValue;
+  initialMaxStreamDataBidiRemote?: VarintValue;
+  initialMaxStreamDataUni?: VarintValue;
+  initialMaxStreamsBidi?: VarintValue;
+  initialMaxStreamsUni?: VarintValue;
+  ackDelayExponent?: VarintValue;
+  maxAckDelay?: VarintValue;
   disableActiveMigration?: boolean;
   preferredAddress?: PreferredAddress;
-  activeConnectionIdLimit?: number;
+  activeConnectionIdLimit?: VarintValue;
   initialSourceConnectionId?: Uint8Array;
   retrySourceConnectionId?: Uint8Array;
   /** Parameters this codec does not interpret, by identifier. */
@@ -63,7 +69,7 @@ function bad(message: string): QuicSimError {
 }
 
 /** §18.2's value rules. */
-function check(key: keyof TransportParameters, value: number): void {
+function check(key: keyof TransportParameters, value: VarintValue): void {
   if (key === "maxUdpPayloadSize" && value < 1200) throw bad("max_udp_payload_size below 1200 (§18.2)");
   if (key === "ackDelayExponent" && value > 20) throw bad("ack_delay_exponent above 20 (§18.2)");
   if (key === "maxAckDelay" && value >= 2 ** 14) throw bad("max_ack_delay of 2^14 or more (§18.2)");
@@ -84,9 +90,9 @@ export function encodeTransportParameters(params: TransportParameters): Uint8Arr
     const value = params[key];
     if (value === undefined || value === false) continue;
     if (kind === "int") {
-      check(key, value as number);
-      const v = new Uint8Array(varintLength(value as number));
-      writeVarint(v, 0, value as number);
+      check(key, value as VarintValue);
+      const v = new Uint8Array(varintLength(value as VarintValue));
+      writeVarint(v, 0, value as VarintValue);
       put(id, v);
     } else if (kind === "flag") put(id, new Uint8Array(0));
     else if (kind === "address") {
@@ -145,7 +151,7 @@ export function decodeTransportParameters(data: Uint8Array): TransportParameters
     }
     const [, key, kind] = known;
     if (kind === "int") {
-      const v = readVarintNumber(value, 0, key);
+      const v = readVarint(value, 0);
       if (v.length !== value.length) throw bad(`${key}: the value's length does not match its varint`);
       check(key, v.value);
       record[key] = v.value;
