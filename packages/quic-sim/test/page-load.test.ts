@@ -78,6 +78,19 @@ describe("head-of-line blocking: which resources wait on a retransmission", () =
 });
 
 describe("the rest of the scenario API", () => {
+  it("TCP + TLS 1.3 0-RTT: the request leaves after one round trip, the handshake completes after two", () => {
+    const r = simulatePageLoad({
+      protocol: "h2",
+      resumption: "0rtt",
+      network: { bandwidthMbps: 1000, rttMs: 100, queuePackets: 100 },
+      resources: [{ size: 1000 }],
+      seed: 1,
+      qlog: false,
+    });
+    expect(Math.round(r.requestSentUs / 100_000)).toBe(1);
+    expect(Math.round(r.handshakeUs / 100_000)).toBe(2);
+  });
+
   it("the fallback is a race: on a 600 ms satellite round trip QUIC still wins against the TCP started at 300 ms", () => {
     const r = simulatePageLoad({
       protocol: "h3",

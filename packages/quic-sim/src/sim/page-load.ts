@@ -241,8 +241,10 @@ function openTcp(
   const tls = new TlsDriver(plan, up, down, {
     ready: () => {
       conn.ready = true;
-      if (ctx.claim && !ctx.claim()) return; // QUIC won the race: this connection stays idle
-      ctx.markHandshake();
+      if (ctx.claim) {
+        if (!ctx.claim()) return; // QUIC won the race: this connection stays idle
+        ctx.markHandshake(); // the race's TCP + TLS 1.3 (no early data): ready = handshake done
+      }
       onReady(conn);
     },
     serverReady: () => {},
