@@ -449,7 +449,10 @@ function runH3(ctx: Ctx): void {
   };
   client.onReady = () => {
     if (winner === "tcp") return;
-    if (winner === undefined && fallback) sizes.forEach((s, i) => (tracked[i]!.total = s));
+    // QUIC wins a race TCP had joined: its response sizes stand again (runTcp had reset them).
+    if (winner === undefined && fallback) {
+      for (let i = 0; i < sizes.length; i++) tracked[i]!.total = sizes[i]!;
+    }
     winner = "quic";
     ctx.markHandshake();
     if (!zeroRtt) sendRequests(client);
