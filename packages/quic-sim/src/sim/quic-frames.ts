@@ -1,6 +1,7 @@
 /** The QUIC model's frames, packets, options and per-space and per-stream state, with their sizes on the wire. */
+
 import type { Timer } from "./core";
-import type { ByteRanges } from "./ranges";
+import { ByteRanges } from "./ranges";
 import type { PnSpace } from "./recovery";
 
 export type SimFrame =
@@ -101,4 +102,34 @@ export interface SpaceState {
   cryptoSent: number;
   cryptoRetransmit: Array<[number, number]>;
   cryptoReceived: ByteRanges;
+}
+
+/** The options with their defaults filled in. */
+export function resolveOptions(options: QuicOptions): Required<QuicOptions> {
+  return {
+    handshake: options.handshake ?? "1rtt",
+    serverFlightBytes: options.serverFlightBytes ?? 2900,
+    maxDatagramSize: options.maxDatagramSize ?? 1452,
+    initialMaxData: options.initialMaxData ?? 16 * 1024 * 1024,
+    initialMaxStreamData: options.initialMaxStreamData ?? 8 * 1024 * 1024,
+    initialMaxStreams: options.initialMaxStreams ?? 100,
+    scheduler: options.scheduler ?? "round-robin",
+  };
+}
+
+/** A packet number space's state before anything is sent or received. */
+export function newSpace(): SpaceState {
+  return {
+    nextPn: 0,
+    received: new ByteRanges(),
+    largestReceived: -1,
+    largestReceivedAt: 0,
+    ackElicitingUnacked: 0,
+    ackPending: false,
+    ackTimer: undefined,
+    cryptoToSend: 0,
+    cryptoSent: 0,
+    cryptoRetransmit: [],
+    cryptoReceived: new ByteRanges(),
+  };
 }

@@ -16,8 +16,10 @@ import {
   CLIENT_HELLO,
   frameSize,
   LONG_HEADER,
+  newSpace,
   type QuicOptions,
   type QuicPacket,
+  resolveOptions,
   SERVER_HELLO,
   SHORT_HEADER,
   type SimFrame,
@@ -25,7 +27,6 @@ import {
   UDP_IP,
 } from "./quic-frames";
 import { StreamSet } from "./quic-streams";
-import { ByteRanges } from "./ranges";
 import { type PnSpace, Recovery, type SentPacket } from "./recovery";
 
 export type { QuicOptions, QuicPacket, SimFrame } from "./quic-frames";
@@ -83,29 +84,8 @@ export class QuicEndpoint {
     readonly isClient: boolean,
     options: QuicOptions = {},
   ) {
-    this.options = {
-      handshake: options.handshake ?? "1rtt",
-      serverFlightBytes: options.serverFlightBytes ?? 2900,
-      maxDatagramSize: options.maxDatagramSize ?? 1452,
-      initialMaxData: options.initialMaxData ?? 16 * 1024 * 1024,
-      initialMaxStreamData: options.initialMaxStreamData ?? 8 * 1024 * 1024,
-      initialMaxStreams: options.initialMaxStreams ?? 100,
-      scheduler: options.scheduler ?? "round-robin",
-    };
-    const space = (): SpaceState => ({
-      nextPn: 0,
-      received: new ByteRanges(),
-      largestReceived: -1,
-      largestReceivedAt: 0,
-      ackElicitingUnacked: 0,
-      ackPending: false,
-      ackTimer: undefined,
-      cryptoToSend: 0,
-      cryptoSent: 0,
-      cryptoRetransmit: [],
-      cryptoReceived: new ByteRanges(),
-    });
-    this.spaces = { initial: space(), handshake: space(), application: space() };
+    this.options = resolveOptions(options);
+    this.spaces = { initial: newSpace(), handshake: newSpace(), application: newSpace() };
     this.streams = new StreamSet(this, this.options, isClient);
     this.addressValidated = isClient;
     this.recovery = new Recovery(
