@@ -123,12 +123,14 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
    * does): do not modify such a buffer after sending it. Received binary messages are views into the
    * socket's own chunks, unmasked in place.
    */
-  send(data: string | Uint8Array): boolean {
+  send(data: string | Uint8Array, options?: { fin?: boolean }): boolean {
     if (this.current !== "open") {
       throw new NodeError("NODE_INVALID_STATE", `cannot send: the connection is ${this.current}`);
     }
-    if (typeof data === "string") this.session.sendText(data);
-    else if (data instanceof Uint8Array) this.session.sendBinary(data);
+    // `fin: false` sends a fragment (§5.4); the message ends with the next send whose fin is not false.
+    const send = { fin: options?.fin ?? true };
+    if (typeof data === "string") this.session.sendText(data, send);
+    else if (data instanceof Uint8Array) this.session.sendBinary(data, send);
     else throw new NodeError("NODE_INVALID_ARGUMENT", "send() takes a string or a Uint8Array");
     return this.flush();
   }
