@@ -208,3 +208,38 @@ describe("buildTcpConversation", () => {
     );
   });
 });
+
+describe("buildTcpConversation: messages at recorded times (atNs)", () => {
+  const start = 1_800_000_000_000_000_000n;
+  const conv = buildTcpConversation({
+    client: { ip: "192.0.2.1", port: 50000 },
+    server: { ip: "198.51.100.2", port: 80 },
+    startTimeNs: start,
+    rttNs: 200_000n,
+    messages: [
+      { from: "client", data: "request", atNs: start + 5_000_000n },
+      { from: "server", data: "response", atNs: start + 9_000_000n },
+      // Earlier than the previous message's ACK: moved up to it, never back in time.
+      { from: "client", data: "late", atNs: start },
+    ],
+  });
+  const data = conv.packets.filter((p) => p.length > 0);
+
+  it("sends each message's first segment at its atNs, and the TCP timestamps option follows", () => {
+    expect(data[0]!.timestampNs).toBe(start + 5_000_000n);
+    expect(data[1]!.timestampNs).toBe(start + 9_000_000n);
+    const tsval = (p: ConversationPacket) =>
+      (decapsulate(p.data).layers[2]!.fields.options as Array<{ kind: string; value?: number }>).find(
+        (o) => o.kind === "timestamps",
+      )!.value!;
+    // The client's clock ticks in ms: 5 ms after the SYN's.
+    expect(tsval(data[0]!) - tsval(conv.packets[0]!)).toBe(5);
+  });
+
+  it("keeps time moving forward when an atNs is earlier than the conversation already is", () => {
+    for (let i = 1; i < conv.packets.length; i++) {
+      expect(conv.packets[i]!.timestampNs).toBeGreaterThanOrEqual(conv.packets[i - 1]!.timestampNs);
+    }
+    expect(data[2]!.timestampNs).toBeGreaterThan(data[1]!.timestampNs);
+  });
+});

@@ -36,6 +36,12 @@ export interface ConversationMessage {
   from: Side;
   /** The application bytes; strings are sent as UTF-8. */
   data: Uint8Array | string;
+  /**
+   * When its first segment is sent, ns since the Unix epoch (say, the time a recording saw it). Default:
+   * right after the previous message's last ACK. A time earlier than that is moved up to it, so
+   * timestamps never go backwards and every segment comes after what it acknowledges.
+   */
+  atNs?: bigint;
 }
 
 export interface TcpConversationOptions {
@@ -227,6 +233,8 @@ export function buildTcpConversation(options: TcpConversationOptions): TcpConver
     if (data.length === 0) continue; // nothing to send: TCP has no empty messages
     const from = message.from;
     const to: Side = from === "client" ? "server" : "client";
+    if (message.atNs !== undefined && message.atNs - SERIALIZATION_NS > now)
+      now = message.atNs - SERIALIZATION_NS;
     // A sender never sends a segment larger than the MSS its peer announced (RFC 9293 §3.7.1).
     const segmentSize = ends[to].ep.mss - overhead;
     let sinceAck = 0;
