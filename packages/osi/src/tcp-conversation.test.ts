@@ -222,6 +222,7 @@ describe("buildTcpConversation: messages at recorded times (atNs)", () => {
       // Earlier than the previous message's ACK: moved up to it, never back in time.
       { from: "client", data: "late", atNs: start },
     ],
+    closeAtNs: start + 20_000_000n,
   });
   const data = conv.packets.filter((p) => p.length > 0);
 
@@ -241,5 +242,10 @@ describe("buildTcpConversation: messages at recorded times (atNs)", () => {
       expect(conv.packets[i]!.timestampNs).toBeGreaterThanOrEqual(conv.packets[i - 1]!.timestampNs);
     }
     expect(data[2]!.timestampNs).toBeGreaterThan(data[1]!.timestampNs);
+  });
+
+  it("sends the first FIN at closeAtNs", () => {
+    const fin = conv.packets.find((p) => p.flags.fin)!;
+    expect(fin.timestampNs).toBe(start + 20_000_000n);
   });
 });

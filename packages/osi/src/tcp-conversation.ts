@@ -58,6 +58,8 @@ export interface TcpConversationOptions {
   modernOptions?: boolean;
   /** Who sends the first FIN (default "client"); `false` leaves the connection open. */
   close?: Side | false;
+  /** When the first FIN is sent, ns since the Unix epoch (default: right after the last message; never earlier). */
+  closeAtNs?: bigint;
   /** The receiver acknowledges every `ackEvery` full segments and at the end of each message (default 2). */
   ackEvery?: number;
 }
@@ -260,6 +262,7 @@ export function buildTcpConversation(options: TcpConversationOptions): TcpConver
   if (closer !== false) {
     const other: Side = closer === "client" ? "server" : "client";
     now += SERIALIZATION_NS;
+    if (options.closeAtNs !== undefined && options.closeAtNs > now) now = options.closeAtNs;
     send(closer, { fin: true, ack: true }, new Uint8Array(0), now);
     received(other);
     now += oneWay;
