@@ -1,4 +1,5 @@
 /** A few DOM helpers so the panels stay plain TypeScript (no framework). */
+import { bindText } from "./i18n";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -31,6 +32,16 @@ export function append(el: Node, ...children: Child[]): void {
 export function replace(el: Node, ...children: Child[]): void {
   while (el.firstChild) el.removeChild(el.firstChild);
   append(el, ...children);
+}
+
+/**
+ * A form control with its caption: `<label for=id><span>caption</span>control</label>`, the caption kept
+ * in the current language by `text()`. `inline` puts the caption after the control (checkboxes).
+ */
+export function field(text: () => string, control: HTMLElement, inline = false): HTMLLabelElement {
+  const caption = bindText(h("span"), text);
+  const attrs = { class: inline ? "inline" : undefined, for: control.id || undefined };
+  return inline ? h("label", attrs, control, caption) : h("label", attrs, caption, control);
 }
 
 /** Two-digit lowercase hex of each byte, space separated. */

@@ -1,6 +1,6 @@
 /** The scenario form: a network preset, the link, loss, page and protocol options, and the Run button. */
 import { type LossSpec, type NetworkSpec, presets } from "@proto/quic-sim";
-import { h } from "../../dom";
+import { field, h } from "../../dom";
 import { bindText } from "../../i18n";
 import { type Key, t } from "./strings";
 import type { Scenario } from "./types";
@@ -14,8 +14,7 @@ const BLACKHOLE_PERIODS: Array<[number, number]> = [
 ];
 
 function label(text: Key, control: HTMLElement, inline = false): HTMLLabelElement {
-  const caption = bindText(h("span"), () => t(text));
-  return inline ? h("label", { class: "inline" }, control, caption) : h("label", {}, caption, control);
+  return field(() => t(text), control, inline);
 }
 
 function number(id: string, value: number, min: number, max: number, step: number): HTMLInputElement {

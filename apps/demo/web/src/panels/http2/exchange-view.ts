@@ -3,7 +3,7 @@
  * recording TCP relay on 127.0.0.1, and this view shows every frame that crossed, both ways.
  */
 import type { H2ExchangeResult } from "../../../../src/server/h2-lab";
-import { api, download, h, replace } from "../../dom";
+import { api, download, field, h, replace } from "../../dom";
 import { bindText, onLanguageChange, strings } from "../../i18n";
 import { frameTable } from "./frame-rows";
 
@@ -179,13 +179,7 @@ export function mountExchange(root: HTMLElement): void {
   });
   onLanguageChange(render);
 
-  const label = (key: Parameters<typeof t>[0], control: HTMLElement) =>
-    h(
-      "label",
-      { for: control.id },
-      bindText(h("span"), () => t(key)),
-      control,
-    );
+  const label = (key: Parameters<typeof t>[0], control: HTMLElement) => field(() => t(key), control);
   const legend = (["lPreface", "lSettings", "lHeaders", "lData", "lWindow", "lGoaway"] as const).map((k) =>
     bindText(h("li"), () => t(k)),
   );

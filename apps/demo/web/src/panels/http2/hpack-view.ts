@@ -3,7 +3,7 @@
  * request, then the same request again, where most fields shrink to a single indexed byte. All of it
  * runs in the browser on @proto/hpack.
  */
-import { h, replace } from "../../dom";
+import { field, h, replace } from "../../dom";
 import { bindText, onLanguageChange, strings } from "../../i18n";
 import { hexView, KIND_CLASS, kindLabel, kindLegend, readingTable, shown } from "./hpack-blocks";
 import {
@@ -300,13 +300,7 @@ export function mountHpack(root: HTMLElement): void {
   });
   onLanguageChange(render);
 
-  const label = (key: Parameters<typeof t>[0], control: HTMLElement) =>
-    h(
-      "label",
-      { for: control.id },
-      bindText(h("span"), () => t(key)),
-      control,
-    );
+  const label = (key: Parameters<typeof t>[0], control: HTMLElement) => field(() => t(key), control);
   root.append(
     bindText(h("h3"), () => t("heading")),
     bindText(h("p", { class: "intro" }), () => t("intro")),

@@ -4,28 +4,15 @@
  */
 import { closeCodeName } from "@proto/ws-frame";
 import { decodeBase64 } from "@proto/ws-handshake";
+import type { MisbehaveResult } from "../../../../src/server/ws-lab-misbehave";
 import { api, h, replace } from "../../dom";
 import { bindText } from "../../i18n";
 import { frameBits, headerHex, payloadNode } from "./frames-view";
 import { type Key, t } from "./strings";
 import { opcodeLabel, splitAll } from "./wire";
 
-export interface Misbehaviour {
-  kind: string;
-  expected: number;
-  rule: string;
-}
-
-interface MisbehaveResult extends Misbehaviour {
-  request: string;
-  badFrame: string;
-  response: string;
-  frames: string;
-  closeCode: number | null;
-  closeReason: string;
-  serverEnded: boolean;
-  elapsedMs: number;
-}
+/** What a kind of misbehaviour is (the server's list, GET /api/ws/info). */
+export type Misbehaviour = Pick<MisbehaveResult, "expected" | "rule"> & { kind: string };
 
 const bytes = (b64: string) => decodeBase64(b64) ?? new Uint8Array(0);
 const kindKey = (kind: string) => `kind_${kind}` as Key;
