@@ -105,6 +105,24 @@ describe("the rest of the scenario API", () => {
     expect(r.requestSentUs).toBeLessThan(700_000);
   });
 
+  it("when TCP wins the race, nothing QUIC did counts: throttled UDP reports like blocked UDP", () => {
+    const run = (udpBlocked: true | number) =>
+      simulatePageLoad({
+        protocol: "h3",
+        resumption: "0rtt",
+        network: { ...presets.satellite, udpBlocked },
+        resources: [{ size: 5000 }, { size: 20_000 }],
+        seed: 1,
+        qlog: false,
+      });
+    const blocked = run(true);
+    const throttled = run(20);
+    expect(throttled.protocolUsed).toBe("h2");
+    expect(blocked.protocolUsed).toBe("h2");
+    expect(throttled.resources).toEqual(blocked.resources);
+    expect(throttled.completeUs).toBe(blocked.completeUs);
+  });
+
   it("0-RTT into blocked UDP: the page's requests are the ones TCP sends after the race", () => {
     const r = simulatePageLoad({
       protocol: "h3",

@@ -119,7 +119,6 @@ export class Link {
     private readonly observe?: (packet: SimPacket, outcome: LinkOutcome) => void,
   ) {}
 
-  /** Sends a packet; `deliver` runs at its arrival time unless it is dropped. */
   /** A packet reaches the far end (one function per link, not a closure per packet). */
   private readonly arrive = (packet: SimPacket, deliver: (packet: SimPacket) => void): void => {
     this.observe?.(packet, "delivered");
@@ -131,6 +130,7 @@ export class Link {
     this.observe?.(packet, reason);
   }
 
+  /** Sends a packet; `deliver` runs at its arrival time unless it is dropped. */
   send(packet: SimPacket, deliver: (packet: SimPacket) => void): void {
     const { sim, options } = this;
     const index = this.index++;

@@ -73,6 +73,19 @@ interface Tracked {
   waited: boolean;
 }
 
+function freshTracked(): Tracked {
+  return {
+    total: 0,
+    delivered: 0,
+    arrived: 0,
+    firstByteUs: -1,
+    completeUs: -1,
+    lastArrivalUs: -1,
+    retransmitted: false,
+    waited: false,
+  };
+}
+
 type Tag = { kind: "tls" } | { kind: "ctl" } | { kind: "req"; res: number } | { kind: "resp"; res: number };
 
 const H2_CONTROL = 24 + 9 + 18 + 13; // preface, SETTINGS, WINDOW_UPDATE
@@ -134,16 +147,7 @@ export function simulatePageLoad(options: PageLoadOptions): PageLoadResult {
     options.network,
     qlog ? (dir, packet, outcome) => qlog.packet(dir, packet, outcome) : undefined,
   );
-  const tracked: Tracked[] = resources.map(() => ({
-    total: 0,
-    delivered: 0,
-    arrived: 0,
-    firstByteUs: -1,
-    completeUs: -1,
-    lastArrivalUs: -1,
-    retransmitted: false,
-    waited: false,
-  }));
+  const tracked: Tracked[] = resources.map(freshTracked);
   const state = {
     requestSentUs: -1,
     handshakeUs: -1,
@@ -218,7 +222,7 @@ interface Ctx {
   markHandshake(): void;
   arrived(i: number, bytes: number): void;
   delivered(i: number, bytes: number): void;
-  state: { retransmissions: () => number; protocolUsed: string; requestSentUs: number };
+  state: { retransmissions: () => number; protocolUsed: string; requestSentUs: number; done: number };
   /**
    * HTTP/3's fallback race: a TCP connection asks before sending its first request whether it may carry
    * the page (false once QUIC has won).
@@ -374,7 +378,8 @@ function runTcp(ctx: Ctx, http: "h1" | "h2"): TcpConn[] {
       c.down.write(H2_FRAME + Math.min(chunk, bytes - at), { kind: "resp", res: i });
   };
   // Until its response is written, a resource is not complete whatever arrives.
-  for (const t of tracked) t.total = Number.POSITIVE_INFINITY;
+  // (In HTTP/3's fallback race this happens when TCP claims the page, not before: QUIC may still win.)
+  if (!ctx.claim) for (const t of tracked) t.total = Number.POSITIVE_INFINITY;
   const c = openTcp(
     ctx,
     (conn) =>
@@ -449,10 +454,6 @@ function runH3(ctx: Ctx): void {
   };
   client.onReady = () => {
     if (winner === "tcp") return;
-    // QUIC wins a race TCP had joined: its response sizes stand again (runTcp had reset them).
-    if (winner === undefined && fallback) {
-      for (let i = 0; i < sizes.length; i++) tracked[i]!.total = sizes[i]!;
-    }
     winner = "quic";
     ctx.markHandshake();
     if (!zeroRtt) sendRequests(client);
@@ -467,13 +468,10 @@ function runH3(ctx: Ctx): void {
       if (winner === undefined) {
         winner = "tcp";
         ctx.state.protocolUsed = "h2";
-        // 0-RTT requests that went into the blocked path do not count: the page's go over TCP.
+        // Nothing QUIC did counts: 0-RTT requests that went into the blocked path, bytes, losses.
         ctx.state.requestSentUs = -1;
-        tracked.forEach((t) => {
-          t.delivered = 0;
-          t.arrived = 0;
-          t.firstByteUs = -1;
-        });
+        ctx.state.done = 0;
+        for (const t of tracked) Object.assign(t, freshTracked(), { total: Number.POSITIVE_INFINITY });
         requests.clear();
       }
       return true;
