@@ -411,7 +411,6 @@ function runH3(ctx: Ctx): void {
   // Browsers race TCP against a QUIC handshake that has not completed after `fallbackAfterMs` (UDP
   // blocked, throttled, or just a long round trip): whichever is ready first carries the page.
   let winner: "quic" | "tcp" | undefined;
-  let fallback: TcpConn[] | undefined;
   ctx.state.retransmissions = () => client.stats.retransmittedFrames + server.stats.retransmittedFrames;
   const reqEnc = new HpackEncoder();
   const respEnc = new HpackEncoder();
@@ -477,10 +476,7 @@ function runH3(ctx: Ctx): void {
       return true;
     };
     const quicRetransmissions = ctx.state.retransmissions;
-    fallback = runTcp(
-      { ...ctx, claim, options: { ...options, protocol: "h2", tls: "1.3", resumption: "none" } },
-      "h2",
-    );
+    runTcp({ ...ctx, claim, options: { ...options, protocol: "h2", tls: "1.3", resumption: "none" } }, "h2");
     const tcpRetransmissions = ctx.state.retransmissions;
     ctx.state.retransmissions = () => quicRetransmissions() + tcpRetransmissions();
   });
