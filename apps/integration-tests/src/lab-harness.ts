@@ -30,10 +30,11 @@ export interface OpenLab {
 export async function openLab(browserPeer: Peer): Promise<OpenLab> {
   const dist = mkdtempSync(join(tmpdir(), "proto-lab-dist-"));
   let lab: LabServer | undefined;
+  let browser: OpenChromium | undefined;
   try {
     await buildWeb({ outDir: dist, quiet: true });
     lab = await startLabServer({ distDir: dist });
-    const browser = await openChromium(browserPeer.path!, "about:blank", browserPeer.version);
+    browser = await openChromium(browserPeer.path!, "about:blank", browserPeer.version);
     const page = browser.page;
     const errors: string[] = [];
     page.on("console", (msg) => {
@@ -43,9 +44,10 @@ export async function openLab(browserPeer: Peer): Promise<OpenLab> {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(lab.url);
     const started = lab;
+    const opened = browser;
     return {
       lab: started,
-      browser,
+      browser: opened,
       page,
       errors,
       async openPanel(id) {
@@ -59,12 +61,13 @@ export async function openLab(browserPeer: Peer): Promise<OpenLab> {
         return path;
       },
       async close() {
-        await browser.close();
+        await opened.close();
         await started.close();
         rmSync(dist, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await browser?.close();
     await lab?.close();
     rmSync(dist, { recursive: true, force: true });
     throw error;

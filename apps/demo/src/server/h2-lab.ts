@@ -46,6 +46,8 @@ export const H2_DEFAULTS: H2ExchangeOptions = {
 export const MAX_BODY_SIZE = 4 * 1024 * 1024;
 const MAX_REQUESTS = 5;
 const CLOSE_WAIT_MS = 5000;
+/** Exchanges running at once (each records up to its bounded body sizes in memory). */
+const MAX_CONCURRENT_EXCHANGES = 4;
 
 /** Checks the panel's JSON; anything missing takes its default. Throws a message for the panel. */
 export function parseExchangeOptions(body: unknown): H2ExchangeOptions {
@@ -101,8 +103,23 @@ export function http2Lab(_http: Server): LabModule {
     return server;
   };
 
+  let closed = false;
+  /** At most this many exchanges at once: each holds a relay, a client and its recording. */
+  let running = 0;
+
   async function exchange(body: unknown): Promise<H2ExchangeResult> {
     const options = parseExchangeOptions(body);
+    if (closed) throw new Error("the lab is stopping");
+    if (running >= MAX_CONCURRENT_EXCHANGES) throw new Error("too many h2c exchanges at once; try again");
+    running++;
+    try {
+      return await exchangeOnce(options);
+    } finally {
+      running--;
+    }
+  }
+
+  async function exchangeOnce(options: ReturnType<typeof parseExchangeOptions>): Promise<H2ExchangeResult> {
     const { port } = await h2Server();
     const relay = await startRecordingRelay(port);
     relays.add(relay);
@@ -133,7 +150,12 @@ export function http2Lab(_http: Server): LabModule {
         await client.close();
       }
       // The relay closes once the server has seen the client's FIN and closed too.
-      await Promise.race([relay.closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        relay.closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
       const bytes = { client: 0, server: 0 };
       for (const c of relay.chunks) bytes[c.from] += c.bytes.length;
       return {
@@ -154,6 +176,7 @@ export function http2Lab(_http: Server): LabModule {
   return {
     api: { "/api/h2/request": (body) => exchange(body) },
     close: async () => {
+      closed = true;
       await Promise.allSettled([...relays].map((r) => r.close()));
       if (server) await (await server).h2.close();
     },

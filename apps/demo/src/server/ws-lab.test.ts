@@ -18,7 +18,7 @@ let lab: LabModule;
 let base = "";
 
 async function call<T>(path: string, body?: unknown): Promise<T> {
-  const handler = lab.api?.[path];
+  const handler = lab.api?.[path] ?? lab.get?.[path];
   if (!handler) throw new Error(`no handler ${path}`);
   return (await handler(body, new URL(path, base), undefined as never)) as T;
 }
@@ -142,6 +142,13 @@ describe("/ws echo and its tap", () => {
     await call("/api/ws/close", { id, code: 1001, reason: "lab says bye" });
     expect(await wsClosed).toEqual({ code: 1001, reason: "lab says bye" });
     await expect(call("/api/ws/close", { id, code: 1005 })).rejects.toThrow(/no open/);
+    // On an open connection, codes a Close frame may not carry are refused (RFC 6455 §7.4).
+    const open = await tapped();
+    for (const code of [1005, 1006, 1015, 999]) {
+      await expect(call("/api/ws/close", { id: open.id, code })).rejects.toThrow(/may not be sent/);
+    }
+    expect(open.ws.state).toBe("open");
+    open.ws.close();
   });
 
   it("sends a server ping on request; the client's automatic pong is on the tap", async () => {

@@ -35,12 +35,20 @@ export function webSocketLab(http: Server): LabModule {
   const echoes = new Map<string, EchoState>();
   const pending = new WeakMap<IncomingMessage, { socket: Duplex; head: Buffer; tap: WireTap }>();
 
+  // Browsers send Origin: only the lab's own page may connect (other sites could reach 127.0.0.1 too);
+  // clients without an Origin (tools, tests) are not browsers and may.
+  const allowOrigin = (origin: string | undefined) => {
+    if (origin === undefined) return true;
+    const { port } = http.address() as AddressInfo;
+    return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin);
+  };
   const echoServer = createWebSocketServer({
+    allowOrigin,
     maxMessageSize: LAB_MAX_MESSAGE,
     heartbeat: { interval: LAB_HEARTBEAT_MS },
     closeTimeout: 3000,
   });
-  const tapServer = createWebSocketServer({ closeTimeout: 1000 });
+  const tapServer = createWebSocketServer({ allowOrigin, closeTimeout: 1000 });
 
   echoServer.on("connection", (connection, request) => {
     const started = pending.get(request);
@@ -48,7 +56,7 @@ export function webSocketLab(http: Server): LabModule {
     pending.delete(request);
     const { socket, head, tap } = started;
     tap.watchInbound(socket, head);
-    const id = new URL(request.url ?? "/", "http://lab").searchParams.get("tap");
+    const id = queryParam(request, "tap");
     const state: EchoState = { connection, socket, tap, fragmentNext: undefined };
     if (validTapId(id)) {
       echoes.get(id)?.connection.close(1000, "replaced by a newer connection");
@@ -71,7 +79,7 @@ export function webSocketLab(http: Server): LabModule {
   });
 
   tapServer.on("connection", (connection, request) => {
-    const id = new URL(request.url ?? "/", "http://lab").searchParams.get("id");
+    const id = queryParam(request, "id");
     if (!validTapId(id)) {
       connection.close(1008, "a tap needs ?id= (8-64 URL-safe characters)");
       return;
@@ -90,7 +98,7 @@ export function webSocketLab(http: Server): LabModule {
   return {
     upgrade: {
       "/ws": (request, socket, head) => {
-        const id = new URL(request.url ?? "/", "http://lab").searchParams.get("tap");
+        const id = queryParam(request, "tap");
         const tap = new WireTap(validTapId(id) ? taps.get(id) : undefined);
         if (tap.active) {
           tap.request(request);
@@ -102,13 +110,15 @@ export function webSocketLab(http: Server): LabModule {
       },
       "/ws-tap": (request, socket, head) => tapServer.handleUpgrade(request, socket, head),
     },
-    api: {
+    get: {
       "/api/ws/info": () => ({
         maxMessageSize: LAB_MAX_MESSAGE,
         heartbeatMs: LAB_HEARTBEAT_MS,
         maxFragments: MAX_FRAGMENTS,
         misbehaviours: Object.entries(MISBEHAVIOURS).map(([kind, m]) => ({ kind, ...m })),
       }),
+    },
+    api: {
       "/api/ws/fragment": (body) => {
         const state = lookup(body);
         const pieces = Number((body as { pieces?: unknown }).pieces ?? 3);
@@ -150,9 +160,10 @@ export function webSocketLab(http: Server): LabModule {
 /**
  * Echoes `data` as a fragmented message (§5.4): a first frame with FIN = 0, continuation frames, the
  * last with FIN = 1, and a Ping between the first two fragments (control frames "MAY be injected in the
- * middle of a fragmented message"). @proto/node's `send()` always sends whole messages, so the frames
- * are built with @proto/ws-frame's `encodeFrame` and written to the socket in one write: nothing else
- * can come between them, and the connection's session has no outbound message open at this point.
+ * middle of a fragmented message"). The cuts fall on byte counts, so a text message may be cut inside a
+ * UTF-8 sequence, which the RFC allows and @proto/node's `send(string, { fin: false })` (whole strings)
+ * cannot show; so the frames are built with @proto/ws-frame's `encodeFrame` and written to the socket in
+ * one write: nothing else can come between them, and the session has no outbound message open here.
  */
 function sendFragmented(
   state: EchoState,
@@ -190,4 +201,13 @@ function cutPoints(length: number, pieces: number): number[] {
   for (let i = 1; i < n; i++) cuts.push(Math.round((length * i) / n));
   cuts.push(length);
   return cuts;
+}
+
+/** A query parameter of the request's URL, or null (also for a URL that does not parse). */
+function queryParam(request: IncomingMessage, name: string): string | null {
+  try {
+    return new URL(request.url ?? "/", "http://lab").searchParams.get(name);
+  } catch {
+    return null;
+  }
 }

@@ -8,7 +8,17 @@ export type Lang = "en" | "zh";
 const STORAGE_KEY = "proto-lab-lang";
 let current: Lang = initialLang();
 const listeners = new Set<(lang: Lang) => void>();
-const bound: Array<{ el: Element; text: () => string; attr?: string }> = [];
+/**
+ * Elements kept in the current language. Held weakly: panels that re-render drop their old elements, and
+ * those must not pile up here (entries whose element was collected are pruned as the list grows).
+ */
+interface Bound {
+  ref: WeakRef<Element>;
+  text: () => string;
+  attr?: string;
+}
+let bound: Bound[] = [];
+let pruneAt = 256;
 
 function initialLang(): Lang {
   try {
@@ -35,14 +45,12 @@ export function setLang(lang: Lang): void {
     // not persisted; fine
   }
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  for (let i = bound.length - 1; i >= 0; i--) {
-    const b = bound[i]!;
-    if (!b.el.isConnected) {
-      bound.splice(i, 1);
-      continue;
-    }
-    apply(b);
-  }
+  bound = bound.filter((b) => {
+    const el = b.ref.deref();
+    if (!el?.isConnected) return false;
+    apply(el, b);
+    return true;
+  });
   for (const listener of listeners) listener(lang);
 }
 
@@ -65,15 +73,19 @@ export function strings<K extends string>(table: Record<K, readonly [en: string,
   };
 }
 
-function apply(b: { el: Element; text: () => string; attr?: string }): void {
-  if (b.attr) b.el.setAttribute(b.attr, b.text());
-  else b.el.textContent = b.text();
+function apply(el: Element, b: Bound): void {
+  if (b.attr) el.setAttribute(b.attr, b.text());
+  else el.textContent = b.text();
 }
 
 /** Sets `el`'s text (or attribute `attr`) from `text()` now and after every language change. */
 export function bindText<E extends Element>(el: E, text: () => string, attr?: string): E {
-  const b = attr === undefined ? { el, text } : { el, text, attr };
-  apply(b);
+  const b: Bound = attr === undefined ? { ref: new WeakRef(el), text } : { ref: new WeakRef(el), text, attr };
+  apply(el, b);
   bound.push(b);
+  if (bound.length >= pruneAt) {
+    bound = bound.filter((x) => x.ref.deref() !== undefined);
+    pruneAt = Math.max(256, 2 * bound.length);
+  }
   return el;
 }
