@@ -26,6 +26,7 @@ export {
   MAX_CONTROL_PAYLOAD,
 } from "./frame";
 export { FrameDecoder, type FrameDecoderOptions } from "./frame-decoder";
+export { type FrameHeaderInfo, readFrameHeader } from "./frame-header";
 export { DEFAULT_MAX_FRAME_PAYLOAD, type Role } from "./frame-parser";
 export { mask } from "./mask";
 export { isControlOpcode, isKnownOpcode, Opcode, opcodeName } from "./opcode";

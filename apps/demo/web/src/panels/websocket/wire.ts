@@ -1,15 +1,17 @@
 /**
- * Tapped wire bytes → frames with every header field shown. The header is read here field by field
- * (for the length form and masking key, which a decoded Frame does not keep), and each whole frame then
- * goes through @proto/ws-frame's FrameDecoder, which checks it and unmasks the payload.
+ * Tapped wire bytes → frames with every header field shown. @proto/ws-frame's readFrameHeader reads the
+ * header as written (with the length form and masking key, which a decoded Frame does not keep), and each
+ * whole frame then goes through its FrameDecoder, which checks it and unmasks the payload.
  */
 import {
   closeCodeName,
   decodeCloseBody,
   FrameDecoder,
+  type FrameHeaderInfo,
   mask,
   Opcode,
   opcodeName,
+  readFrameHeader,
   WsFrameError,
 } from "@proto/ws-frame";
 
@@ -39,37 +41,6 @@ export interface WireFrame {
   error: string | undefined;
 }
 
-export interface HeaderInfo {
-  first: number;
-  masked: boolean;
-  length: number;
-  lengthForm: 7 | 16 | 64;
-  headerLength: number;
-  maskKey: Uint8Array | undefined;
-}
-
-/** Reads a frame header at `offset`, or null when more bytes are needed. */
-export function readHeader(bytes: Uint8Array, offset = 0): HeaderInfo | null {
-  if (bytes.length - offset < 2) return null;
-  const first = bytes[offset]!;
-  const second = bytes[offset + 1]!;
-  const masked = (second & 0x80) !== 0;
-  const len7 = second & 0x7f;
-  const lengthForm = len7 === 126 ? 16 : len7 === 127 ? 64 : 7;
-  const extra = lengthForm === 16 ? 2 : lengthForm === 64 ? 8 : 0;
-  const headerLength = 2 + extra + (masked ? 4 : 0);
-  if (bytes.length - offset < headerLength) return null;
-  let length = len7;
-  if (lengthForm === 16) length = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
-  if (lengthForm === 64) {
-    length = 0;
-    for (let i = 2; i < 10; i++) length = length * 256 + bytes[offset + i]!;
-  }
-  const keyAt = offset + 2 + extra;
-  const maskKey = masked ? bytes.slice(keyAt, keyAt + 4) : undefined;
-  return { first, masked, length, lengthForm, headerLength, maskKey };
-}
-
 /** Largest frame the page will hold to decode (the lab's own limit is far below). */
 const MAX_VIEW_FRAME = 16 * 1024 * 1024;
 
@@ -94,7 +65,7 @@ export class FrameSplitter {
   /** Bytes of an unfinished frame: what is held and what the header announced. */
   partial(): { have: number; need: number } | undefined {
     if (this.buffered.length === 0) return undefined;
-    const info = readHeader(this.buffered);
+    const info = readFrameHeader(this.buffered);
     return { have: this.buffered.length, need: info ? info.headerLength + info.length : Number.NaN };
   }
 
@@ -106,7 +77,7 @@ export class FrameSplitter {
     const frames: WireFrame[] = [];
     let offset = 0;
     for (;;) {
-      const info = readHeader(joined, offset);
+      const info = readFrameHeader(joined, offset);
       if (!info) break;
       if (info.length > MAX_VIEW_FRAME) {
         this.broken = `frame of ${info.length} bytes: not shown`;
@@ -121,7 +92,7 @@ export class FrameSplitter {
     return frames;
   }
 
-  private decode(bytes: Uint8Array, info: HeaderInfo, t: number): WireFrame {
+  private decode(bytes: Uint8Array, info: FrameHeaderInfo, t: number): WireFrame {
     let payload: Uint8Array;
     let error: string | undefined;
     try {
@@ -138,11 +109,11 @@ export class FrameSplitter {
       seq: this.counter.next++,
       dir: this.dir,
       t,
-      fin: (info.first & 0x80) !== 0,
-      rsv1: (info.first & 0x40) !== 0,
-      rsv2: (info.first & 0x20) !== 0,
-      rsv3: (info.first & 0x10) !== 0,
-      opcode: info.first & 0x0f,
+      fin: info.fin,
+      rsv1: info.rsv1,
+      rsv2: info.rsv2,
+      rsv3: info.rsv3,
+      opcode: info.opcode,
       masked: info.masked,
       length: info.length,
       lengthForm: info.lengthForm,
