@@ -3,22 +3,14 @@
  * inspectors, proxies and captures that want what the bytes say (the length form, the masking key)
  * rather than what a decoder accepts. FrameDecoder is the one that enforces the rules.
  */
+import type { FrameHeader } from "./frame-parser";
 
-export interface FrameHeaderInfo {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
-  /** The payload length the header announces (above 2^53 - 1 only as an approximation). */
-  length: number;
+/** A header as written: the parser's fields (`maskKey` a copy here), plus how the length is encoded. */
+export interface FrameHeaderInfo extends FrameHeader {
   /** How the length is written: in the 7-bit field, or 126 then 16 bits, or 127 then 64 bits (§5.2). */
   lengthForm: 7 | 16 | 64;
   /** Header bytes: 2, plus 2 or 8 for the extended length, plus 4 for the masking key. */
   headerLength: number;
-  /** The 4-byte masking key (a copy), when MASK is set. */
-  maskKey: Uint8Array | undefined;
 }
 
 /**

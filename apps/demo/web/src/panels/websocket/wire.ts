@@ -18,21 +18,12 @@ import {
 /** "in": browser → server (masked client frames); "out": server → browser. */
 export type Dir = "in" | "out";
 
-export interface WireFrame {
+/** A frame as tapped: its header as written (less the header length, kept as `header` bytes), and more. */
+export interface WireFrame extends Omit<FrameHeaderInfo, "headerLength"> {
   seq: number;
   dir: Dir;
   /** ms since the server saw the upgrade request. */
   t: number;
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
-  length: number;
-  /** How the length was written: in the 7-bit field, or 126 + 16 bits, or 127 + 64 bits. */
-  lengthForm: 7 | 16 | 64;
-  maskKey: Uint8Array | undefined;
   /** The header bytes as on the wire (2-14 bytes). */
   header: Uint8Array;
   /** The payload, unmasked. */
@@ -105,20 +96,13 @@ export class FrameSplitter {
       if (info.maskKey) mask(payload, info.maskKey);
       this.decoder = this.newDecoder();
     }
+    const { headerLength, ...fields } = info;
     return {
+      ...fields,
       seq: this.counter.next++,
       dir: this.dir,
       t,
-      fin: info.fin,
-      rsv1: info.rsv1,
-      rsv2: info.rsv2,
-      rsv3: info.rsv3,
-      opcode: info.opcode,
-      masked: info.masked,
-      length: info.length,
-      lengthForm: info.lengthForm,
-      maskKey: info.maskKey,
-      header: bytes.slice(0, info.headerLength),
+      header: bytes.slice(0, headerLength),
       payload,
       error,
     };
