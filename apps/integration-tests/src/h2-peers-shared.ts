@@ -5,8 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { createH2Server, type H2Server, type H2ServerOptions } from "@proto/node";
+import { freePort } from "./processes";
+
+export { freePort, type RunResult, run } from "./processes";
 
 export const HOST = "127.0.0.1";
 export const MiB = 1024 * 1024;
@@ -168,59 +171,8 @@ export async function startOurServer(options: Partial<H2ServerOptions> = {}): Pr
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Running peers (asynchronously: our server shares this event loop, so spawnSync would deadlock it).
-
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  /** stdout as bytes (for binary bodies). */
-  stdoutBytes: Buffer;
-  stderr: string;
-  /** Milliseconds the process ran. */
-  ms: number;
-}
-
-/** Runs a command to completion, killing it (SIGKILL) after `timeoutMs`; never rejects for an exit code. */
-export function run(file: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code,
-        signal,
-        stdout: stdoutBytes.toString("utf8"),
-        stdoutBytes,
-        stderr: Buffer.concat(err).toString("utf8"),
-        ms: Date.now() - started,
-      });
-    });
-  });
-}
-
-/** A port nothing listens on right now (bound to 0 and released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+// Running peers (asynchronously: our server shares this event loop, so spawnSync would deadlock it):
+// `run` and `freePort` live in processes.ts.
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -4,10 +4,10 @@
  * Ctrl-C (SIGINT) after closing its connections. A bad option exits 1 with a message.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { connectWebSocket } from "@proto/node";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "./processes";
 
 const demo = join(import.meta.dirname, "..", "..", "demo");
 
@@ -30,14 +30,6 @@ function start(args: string[]): {
   });
   const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return { child, output: () => out, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {

@@ -4,51 +4,16 @@
  * checksum validation and TCP analysis on and finds no error-level (nor warning-level) expert info, no
  * malformed packet, no bad checksum, and dissects the recorded exchanges as WebSocket and HTTP/2.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decapsulate, readPcap } from "@proto/osi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { usePeer } from "./peers";
+import { type RunResult, run } from "./processes";
 
 const tshark = usePeer("tshark");
 const demo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "demo");
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion (asynchronously), killing it after `timeoutMs`. */
-function run(file: string, args: string[], options: { cwd?: string; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString("utf8");
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString("utf8");
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
 
 const CHECKS = [
   "-o",
@@ -60,7 +25,7 @@ const CHECKS = [
 ];
 
 describe("pnpm demo -- --tour", () => {
-  let tour: Run;
+  let tour: RunResult;
   let pcaps: string[] = [];
 
   beforeAll(async () => {
@@ -68,7 +33,8 @@ describe("pnpm demo -- --tour", () => {
     tour = await run(
       process.execPath,
       ["--import", "tsx", "--conditions=@proto/source", join(demo, "src", "main.ts"), "--tour"],
-      { cwd: demo, timeoutMs: 90_000 },
+      90_000,
+      { cwd: demo, env: { ...process.env, NO_COLOR: "1" } },
     );
     pcaps = [...tour.stdout.matchAll(/packets \([^)]*\): (\S+\.pcap)$/gm)].map((m) => m[1]!);
   }, 120_000);
@@ -113,9 +79,7 @@ describe("pnpm demo -- --tour", () => {
             ? ["-d", `tcp.port==${serverPort(path)},http`]
             : [];
       const tsharkRun = async (path: string, args: string[]) => {
-        const result = await run(tshark.path!, ["-n", "-r", path, ...CHECKS, ...decodeAs(path), ...args], {
-          timeoutMs: 60_000,
-        });
+        const result = await run(tshark.path!, ["-n", "-r", path, ...CHECKS, ...decodeAs(path), ...args]);
         if (result.code !== 0) throw new Error(`tshark exited ${result.code}: ${result.stderr}`);
         return result.stdout.split("\n").filter((l) => l.length > 0);
       };
